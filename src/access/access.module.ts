@@ -1,0 +1,25 @@
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { ApiKey } from './entities/api-key.entity';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeyGuard } from './api-key.guard';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ApiKey])],
+  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  controllers: [ApiKeysController],
+  exports: [ApiKeysService],
+})
+export class AccessModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.ADMIN_API_KEY) await this.keys.ensure('bootstrap-admin', 'admin', this.config.ADMIN_API_KEY);
+  }
+}

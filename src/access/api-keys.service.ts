@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { NotFoundProblem } from '../common/http/domain.exception';
+import { Page, PageQuery, paginate } from '../common/pagination/pagination';
+import { ApiKey } from './entities/api-key.entity';
+import { generateSecret, hashSecret } from './api-key-secret';
+import { ApiKeyView, CreatedApiKeyView } from './dto/create-api-key.dto';
+import { Principal, parseRole } from './role';
+
+@Injectable()
+export class ApiKeysService {
+  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+
+  async create(name: string, role: string): Promise<CreatedApiKeyView> {
+    return this.createWithSecret(name, role, generateSecret());
+  }
+
+  /** Registers a known secret (the bootstrap admin key); creating the same secret twice is a no-op. */
+  async ensure(name: string, role: string, secret: string): Promise<void> {
+    await this.keys
+      .createQueryBuilder()
+      .insert()
+      .values({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) })
+      .orIgnore()
+      .execute();
+  }
+
+  async list(query: PageQuery): Promise<Page<ApiKeyView>> {
+    const qb = this.keys.createQueryBuilder('k');
+    const page = await paginate(qb, query, { column: 'k.createdAt', key: (k) => k.createdAt.toISOString() });
+    return { ...page, data: page.data.map(toView) };
+  }
+
+  async revoke(id: string): Promise<ApiKeyView> {
+    const key = await this.keys.findOneBy({ id });
+    if (!key) throw new NotFoundProblem('API key', id);
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
+    }
+    return toView(key);
+  }
+
+  async authenticate(secret: string): Promise<Principal | null> {
+    const key = await this.keys.findOneBy({ secretHash: hashSecret(secret), revokedAt: IsNull() });
+    const parsed = key && parseRole(key.role);
+    if (!key || !parsed) return null;
+    return { keyId: key.id, keyName: key.name, role: key.role, ...parsed };
+  }
+
+  private async createWithSecret(name: string, role: string, secret: string): Promise<CreatedApiKeyView> {
+    const key = await this.keys.save(
+      this.keys.create({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) }),
+    );
+    return { ...toView(key), secret };
+  }
+}
+
+function toView(k: ApiKey): ApiKeyView {
+  return {
+    id: k.id,
+    name: k.name,
+    role: k.role,
+    secretPrefix: k.secretPrefix,
+    createdAt: k.createdAt.toISOString(),
+    revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,41 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppConfig, AppRole } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { LoggingModule } from './logging/logging.module';
+import { QueueModule } from './queue/queue.module';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { MaintenanceWorkerModule } from './maintenance/maintenance.module';
+
+/** Modules that serve HTTP (controllers) and modules that run BullMQ processors. */
+const API_MODULES: Type[] = [HealthModule];
+const WORKER_MODULES: Type[] = [MaintenanceWorkerModule];
+
+/**
+ * One codebase, two roles: `api` serves HTTP, `worker` processes queues, `all` does both.
+ * Domain modules are shared; only controllers and processors differ by role.
+ */
+@Module({})
+export class AppModule {
+  static forRole(role: AppRole, config: AppConfig): DynamicModule {
+    const api = role === 'api' || role === 'all';
+    const worker = role === 'worker' || role === 'all';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.with(config),
+        LoggingModule,
+        DatabaseModule,
+        QueueModule,
+        IdempotencyModule,
+        AccessModule,
+        AuditModule,
+        ...(api ? API_MODULES : []),
+        ...(worker ? WORKER_MODULES : []),
+      ],
+    };
+  }
+}

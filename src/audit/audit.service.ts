@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Page, paginate } from '../common/pagination/pagination';
+import { Principal } from '../access/role';
+import { AuditEntry } from './entities/audit-entry.entity';
+import { AuditQuery } from './dto/audit-query.dto';
+
+export interface AuditRecord {
+  principal: Principal | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  changes: Record<string, unknown>;
+  requestId: string | null;
+}
+
+const SECRET_FIELDS = /secret|password|token$/i;
+
+/** Never store a secret in the audit log, wherever it appears in a body. */
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? '[redacted]' : redact(v)]),
+    );
+  }
+  return value;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
+
+  async record(r: AuditRecord): Promise<void> {
+    await this.entries.query(
+      `INSERT INTO audit_log (at, actor_key_id, actor_name, actor_role, action, entity, entity_id, changes, request_id)
+       VALUES (now(), $1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        r.principal?.keyId ?? null,
+        r.principal?.keyName ?? 'system',
+        r.principal?.role ?? 'system',
+        r.action,
+        r.entity,
+        r.entityId,
+        JSON.stringify(redact(r.changes)),
+        r.requestId,
+      ],
+    );
+  }
+
+  async list(q: AuditQuery): Promise<Page<AuditEntry>> {
+    const qb = this.entries.createQueryBuilder('a');
+    if (q.entity) qb.andWhere('a.entity = :entity', { entity: q.entity });
+    if (q.entityId) qb.andWhere('a.entityId = :entityId', { entityId: q.entityId });
+    if (q.actorKeyId) qb.andWhere('a.actorKeyId = :actorKeyId', { actorKeyId: q.actorKeyId });
+    return paginate(qb, q, { column: 'a.at', key: (e) => e.at.toISOString() });
+  }
+}

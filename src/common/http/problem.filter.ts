@@ -1,0 +1,52 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainException } from './domain.exception';
+import { PROBLEM_CONTENT_TYPE, Problem, problem } from './problem';
+
+/** Turns every error that leaves a controller into RFC 9457 problem+json. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const body = { ...this.toProblem(exception), instance: req.originalUrl };
+    if (body.status >= 500) this.logger.error({ err: exception, path: req.originalUrl }, 'request failed');
+    if (res.headersSent) return;
+    res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  toProblem(exception: unknown): Problem {
+    if (exception instanceof DomainException) {
+      return problem(exception.status, exception.message, { code: exception.code, errors: exception.errors });
+    }
+    if (exception instanceof HttpException) return this.fromHttp(exception);
+    if (exception instanceof QueryFailedError) return this.fromDatabase(exception);
+    return problem(500, 'An unexpected error occurred; it has been logged.');
+  }
+
+  private fromHttp(exception: HttpException): Problem {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    const checks = typeof response === 'object' ? (response as { details?: unknown }).details : undefined;
+    if (status === 503 && checks) return problem(503, 'A dependency is unavailable', { code: 'UNHEALTHY', checks });
+    if (status === 404 && detail.startsWith('Cannot ')) return problem(404, `No route for ${detail.slice(7)}`);
+    return problem(status, detail);
+  }
+
+  /** Constraint violations that slip past service checks still answer 409, never 500. */
+  private fromDatabase(error: QueryFailedError): Problem {
+    const code = (error.driverError as { code?: string } | undefined)?.code;
+    const pgDetail = (error.driverError as { detail?: string } | undefined)?.detail;
+    if (code === '23505') return problem(409, pgDetail ?? 'A resource with this key already exists', { code: 'DUPLICATE' });
+    if (code === '23503') return problem(409, pgDetail ?? 'A referenced resource does not exist', { code: 'REFERENCE' });
+    if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request', { code: 'RETRY' });
+    return problem(500, 'An unexpected database error occurred; it has been logged.');
+  }
+}

@@ -1,0 +1,74 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DomainException } from '../http/domain.exception';
+import { IsSafeInt } from '../validation/text.validators';
+import { queryInt } from '../validation/query.transforms';
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Transform(queryInt)
+  @IsSafeInt(1, 500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface KeysetOrder<T> {
+  /** Sort column as `alias.property`; ties are broken by `alias.id`. */
+  column: string;
+  key: (row: T) => string;
+  direction?: 'ASC' | 'DESC';
+}
+
+function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((p) => typeof p === 'string')) {
+      return parsed as [string, string];
+    }
+  } catch {
+    /* fall through to the 400 below */
+  }
+  throw new DomainException(400, 'VALIDATION_FAILED', 'cursor is not a cursor returned by this list', [
+    { path: 'cursor', message: 'cursor is not a cursor returned by this list' },
+  ]);
+}
+
+/**
+ * Keyset pagination: stable under concurrent inserts, no OFFSET scans. Timestamps are stored with
+ * millisecond precision so that a cursor made from a JS Date matches the stored value exactly.
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  qb: SelectQueryBuilder<T>,
+  query: PageQuery,
+  order: KeysetOrder<T>,
+): Promise<Page<T>> {
+  const limit = query.limit ?? 50;
+  const dir = order.direction ?? 'DESC';
+  const idColumn = `${qb.alias}.id`;
+  if (query.cursor) {
+    const [value, id] = decodeCursor(query.cursor);
+    const op = dir === 'DESC' ? '<' : '>';
+    qb.andWhere(`(${order.column}, ${idColumn}) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: id });
+  }
+  const rows = await qb.orderBy(order.column, dir).addOrderBy(idColumn, dir).limit(limit + 1).getMany();
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(order.key(last), last.id) : null };
+}

@@ -1,0 +1,116 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The only place that reads process.env. Every value is validated once at start;
+ * the rest of the code receives this typed object through injection.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  /** Required in production; defaults to the local development servers otherwise. */
+  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @IsString() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1..32 letters, digits, _ or -' })
+  REDIS_PREFIX = 'tpb';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @IsNotEmpty()
+  BILLING_TZ = 'Asia/Shanghai';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  TAX_RATE_BP = 600;
+
+  @IsOptional() @IsString() @MinLength(24, { message: 'must be at least 24 characters' })
+  ADMIN_API_KEY?: string;
+
+  @IsString() @IsNotEmpty()
+  SETTLEMENT_OUTBOX_DIR = './outbox';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  USAGE_RETENTION_DAYS = 90;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  RESERVATION_TTL_SECONDS = 600;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  WORKER_CONCURRENCY = 4;
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  HTTP_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates raw environment values; throws a ConfigError naming the first bad variable. */
+const DEV_DEFAULTS = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/token_plan_bss',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY']);
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => known.has(k) && v !== undefined && v !== ''),
+  );
+  const raw = present.NODE_ENV === 'production' ? present : { ...DEV_DEFAULTS, ...present };
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const shown = first.value === undefined ? 'missing' : `got ${JSON.stringify(first.value)}`;
+    throw new ConfigError(`Invalid configuration: ${first.property} ${reason} (${shown})`);
+  }
+  if (!isValidTimeZone(config.BILLING_TZ)) {
+    throw new ConfigError(`Invalid configuration: BILLING_TZ must be an IANA time zone (got "${config.BILLING_TZ}")`);
+  }
+  return config;
+}

@@ -1,0 +1,15 @@
+import { ValueTransformer } from 'typeorm';
+
+/**
+ * PostgreSQL returns bigint as a string. Money and credits are exposed as JSON numbers, so they
+ * must stay within 2^53 − 1; a value beyond that is a data error, never silently rounded.
+ */
+export const bigintTransformer: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null): number | null => {
+    if (value === null || value === undefined) return null;
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`bigint column value ${value} exceeds 2^53 - 1`);
+    return n;
+  },
+};

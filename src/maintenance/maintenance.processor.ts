@@ -1,0 +1,39 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { QUEUES } from '../queue/queue-names';
+
+export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
+/** Idempotency keys are honoured for this long; clients retry within minutes, not weeks. */
+export const IDEMPOTENCY_RETENTION_DAYS = 7;
+
+@Processor(QUEUES.maintenance)
+export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MaintenanceProcessor.name);
+
+  constructor(
+    @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
+    private readonly idempotency: IdempotencyService,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      PURGE_IDEMPOTENCY_KEYS,
+      { pattern: '30 3 * * *', tz: this.config.BILLING_TZ },
+      { name: PURGE_IDEMPOTENCY_KEYS },
+    );
+  }
+
+  async process(job: Job): Promise<{ purged: number }> {
+    if (job.name !== PURGE_IDEMPOTENCY_KEYS) throw new Error(`unknown maintenance job ${job.name}`);
+    const cutoff = new Date(Date.now() - IDEMPOTENCY_RETENTION_DAYS * 86400_000);
+    const purged = await this.idempotency.purgeOlderThan(cutoff);
+    this.logger.log({ purged }, 'purged expired idempotency keys');
+    return { purged };
+  }
+}

@@ -1,0 +1,7 @@
+/** Every BullMQ queue of the product, named in one place. */
+export const QUEUES = {
+  usageEvents: 'usage-events',
+  maintenance: 'maintenance',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
