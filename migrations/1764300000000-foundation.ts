@@ -18,6 +18,7 @@ export class Foundation1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE audit_log (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         at timestamptz(3) NOT NULL,
         actor_key_id uuid,
         actor_name text NOT NULL,
@@ -28,7 +29,7 @@ export class Foundation1764300000000 implements MigrationInterface {
         changes jsonb NOT NULL,
         request_id text
       )`);
-    await q.query(`CREATE INDEX audit_log_at_idx ON audit_log (at DESC, id DESC)`);
+    await q.query(`CREATE UNIQUE INDEX audit_log_seq_uq ON audit_log (seq)`);
     await q.query(`CREATE INDEX audit_log_entity_idx ON audit_log (entity, entity_id, at DESC)`);
     await q.query(`
       CREATE TABLE idempotency_keys (

@@ -20,7 +20,7 @@ const WORKER_MODULES: Type[] = [MaintenanceWorkerModule];
  */
 @Module({})
 export class AppModule {
-  static forRole(role: AppRole, config: AppConfig): DynamicModule {
+  static forRole(role: AppRole | 'cli', config: AppConfig): DynamicModule {
     const api = role === 'api' || role === 'all';
     const worker = role === 'worker' || role === 'all';
     return {

@@ -54,6 +54,8 @@ export class AuditService {
     if (q.entity) qb.andWhere('a.entity = :entity', { entity: q.entity });
     if (q.entityId) qb.andWhere('a.entityId = :entityId', { entityId: q.entityId });
     if (q.actorKeyId) qb.andWhere('a.actorKeyId = :actorKeyId', { actorKeyId: q.actorKeyId });
-    return paginate(qb, q, { column: 'a.at', key: (e) => e.at.toISOString() });
+    qb.addSelect('a.seq');
+    const page = await paginate(qb, q, { column: 'a.seq', key: (e) => e.seq });
+    return { ...page, data: page.data.map(({ seq: _seq, ...entry }) => entry as AuditEntry) };
   }
 }

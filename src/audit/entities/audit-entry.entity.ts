@@ -6,6 +6,10 @@ export class AuditEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /** Commit-independent total order of entries; `at` alone ties within a millisecond. */
+  @Column({ type: 'bigint', insert: false, select: false })
+  seq: string;
+
   @Column({ type: 'timestamptz' })
   at: Date;
 
