@@ -9,10 +9,17 @@ import { AuditModule } from './audit/audit.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { MaintenanceWorkerModule } from './maintenance/maintenance.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { UsageModule } from './usage/usage.module';
+import { UsageWorkerModule } from './usage/usage-worker.module';
 
-/** Modules that serve HTTP (controllers) and modules that run BullMQ processors. */
+/** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
+const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule];
+/** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
-const WORKER_MODULES: Type[] = [MaintenanceWorkerModule];
+const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` processes queues, `all` does both.
@@ -33,6 +40,7 @@ export class AppModule {
         IdempotencyModule,
         AccessModule,
         AuditModule,
+        ...DOMAIN_MODULES,
         ...(api ? API_MODULES : []),
         ...(worker ? WORKER_MODULES : []),
       ],

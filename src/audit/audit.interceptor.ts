@@ -43,7 +43,8 @@ export class AuditInterceptor implements NestInterceptor {
 }
 
 function entityIdOf(params: Record<string, unknown>, result: unknown): string | null {
-  const fromResult = result && typeof result === 'object' ? (result as { id?: unknown }).id : undefined;
+  const body = result && typeof result === 'object' ? (result as { id?: unknown; code?: unknown }) : undefined;
+  const fromResult = body?.id ?? body?.code;
   if (typeof fromResult === 'string' || typeof fromResult === 'number') return String(fromResult);
   const fromPath = params.id ?? params.code;
   return typeof fromPath === 'string' ? fromPath : null;

@@ -45,6 +45,7 @@ export class ProblemFilter implements ExceptionFilter {
     const code = (error.driverError as { code?: string } | undefined)?.code;
     const pgDetail = (error.driverError as { detail?: string } | undefined)?.detail;
     if (code === '23505') return problem(409, pgDetail ?? 'A resource with this key already exists', { code: 'DUPLICATE' });
+    if (code === '23P01') return problem(409, 'The change overlaps an existing record', { code: 'OVERLAP' });
     if (code === '23503') return problem(409, pgDetail ?? 'A referenced resource does not exist', { code: 'REFERENCE' });
     if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request', { code: 'RETRY' });
     return problem(500, 'An unexpected database error occurred; it has been logged.');

@@ -4,18 +4,9 @@ import { ApiHeader } from '@nestjs/swagger';
 import { Request } from 'express';
 import { BadInputProblem } from '../http/domain.exception';
 import { IdempotencyRef } from './idempotency.service';
+import { canonicalJson } from '../json/canonical-json';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-/** Canonical JSON: keys sorted, so that the same body in another key order is the same request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /** Reads the optional `Idempotency-Key` header into a reference scoped to this route. */
 export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): IdempotencyRef | null => {

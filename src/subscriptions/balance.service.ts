@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { CycleRoller } from './cycle-roller.service';
+import { BalanceView, MemberUsageView } from './dto/balance.view';
+import { CycleRef } from './dto/subscription.view';
+import { BucketRow } from './entities/bucket.entity';
+import { Cycle } from './entities/cycle.entity';
+import { Member } from './entities/member.entity';
+import { MemberCycleUsage } from './entities/member-cycle-usage.entity';
+import { Subscription } from './entities/subscription.entity';
+
+/** The balance as of now: rolled first, then read in the same transaction. */
+@Injectable()
+export class BalanceService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly roller: CycleRoller,
+  ) {}
+
+  async balance(id: string, now = new Date()): Promise<BalanceView> {
+    return this.dataSource.transaction(async (em) => {
+      const sub = await this.roller.lockAndRoll(em, id, now);
+      const cycle = sub.currentCycleId ? await em.findOneByOrFail(Cycle, { id: sub.currentCycleId }) : null;
+      return {
+        subscriptionId: sub.id,
+        status: sub.status,
+        planCode: sub.planCode,
+        pendingPlanCode: sub.pendingPlanCode,
+        cycle: cycle ? CycleRef.of(cycle) : null,
+        buckets: cycle ? await this.buckets(em, sub, now) : [],
+        overageCredits: cycle?.overageCredits ?? 0,
+        unbilledCredits: cycle?.unbilledCredits ?? 0,
+        heldCredits: 0,
+        members: await this.members(em, sub, cycle),
+      };
+    });
+  }
+
+  private async buckets(em: EntityManager, sub: Subscription, now: Date) {
+    const rows = await em.find(BucketRow, {
+      where: { subscriptionId: sub.id, expiresAt: MoreThan(now) },
+      order: { expiresAt: 'ASC', seq: 'ASC' },
+    });
+    return rows.map((b) => ({
+      kind: b.kind,
+      grantedCredits: b.grantedCredits,
+      remainingCredits: b.remainingCredits,
+      validFrom: b.validFrom.toISOString(),
+      expiresAt: b.expiresAt.toISOString(),
+    }));
+  }
+
+  private async members(em: EntityManager, sub: Subscription, cycle: Cycle | null): Promise<MemberUsageView[]> {
+    const members = await em.find(Member, { where: { subscriptionId: sub.id, removedAt: IsNull() }, order: { addedAt: 'ASC', subscriberId: 'ASC' } });
+    const usage = cycle ? await em.findBy(MemberCycleUsage, { cycleId: cycle.id }) : [];
+    const used = new Map(usage.map((u) => [u.subscriberId, u.usedCredits]));
+    return members.map((m) => ({ subscriberId: m.subscriberId, usedCredits: used.get(m.subscriberId) ?? 0, monthlyCapCredits: m.monthlyCapCredits }));
+  }
+}

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Length, ValidateBy, ValidateNested } from 'class-validator';
+import { IsCode, IsEventId, IsSafeInt, IsSubscriberId } from '../../common/validation/text.validators';
+import { IsInstant } from '../../common/validation/instant.validator';
+
+export const MAX_METADATA_BYTES = 4096;
+
+const IsSmallJson = () =>
+  ValidateBy({
+    name: 'isSmallJson',
+    validator: {
+      validate: (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v) && Buffer.byteLength(JSON.stringify(v)) <= MAX_METADATA_BYTES,
+      defaultMessage: () => `metadata must be a JSON object of at most ${MAX_METADATA_BYTES} bytes`,
+    },
+  });
+
+/** One usage event as the gateway sends it (also the payload shape of queue jobs). */
+export class UsageEventDto {
+  @ApiProperty({ example: 'gw-01JD3X9Q7T5S' }) @IsEventId()
+  eventId: string;
+
+  @ApiProperty({ example: '8613800000000' }) @IsSubscriberId()
+  subscriberId: string;
+
+  @ApiProperty({ example: 'deepseek-v3' }) @IsCode()
+  model: string;
+
+  @ApiProperty({ example: 1200 }) @IsSafeInt(0)
+  inputTokens: number;
+
+  @ApiProperty({ example: 350 }) @IsSafeInt(0)
+  outputTokens: number;
+
+  @ApiProperty({ example: '2026-11-03T08:15:00+08:00' }) @IsInstant()
+  occurredAt: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128)
+  requestId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128)
+  reservationId?: string;
+
+  @ApiPropertyOptional({ type: Object, example: { app: 'chat' } }) @IsOptional() @IsObject() @IsSmallJson()
+  metadata?: Record<string, unknown>;
+}
+
+export class UsageBatchDto {
+  @ApiProperty({ type: [UsageEventDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => UsageEventDto)
+  events: UsageEventDto[];
+}
+
+export class AcceptedView {
+  @ApiProperty({ example: 500 }) accepted: number;
+}

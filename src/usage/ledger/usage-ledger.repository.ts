@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { MembershipSpan } from '../event-screening';
+import { UsageEvent } from '../usage-event';
+
+export interface ClaimedIds {
+  claimed: Set<string>;
+  existing: Map<string, { bodyHash: string; outcome: 'recorded' | 'rejected' }>;
+}
+
+export interface LedgerRow {
+  event: UsageEvent;
+  subscriptionId: string;
+  cycleId: string | null;
+  rateId: string;
+  credits: number;
+  bucketCredits: number;
+  overageCredits: number;
+  unbilledCredits: number;
+  draws: { bucketId: string; credits: number }[];
+  late: boolean;
+}
+
+export interface RejectedRow {
+  event: UsageEvent;
+  reason: string;
+}
+
+/**
+ * Set-based SQL of the usage ledger: one statement per step of a batch, never one per event.
+ * Rows are passed as parallel arrays through unnest().
+ */
+@Injectable()
+export class UsageLedgerRepository {
+  /**
+   * Claims event ids in eventId order (so two batches sharing ids wait on each other instead of
+   * deadlocking). An id claimed by a concurrent batch blocks here until that batch commits.
+   */
+  async claimEventIds(em: EntityManager, events: UsageEvent[]): Promise<ClaimedIds> {
+    const sorted = [...events].sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
+    const rows: { event_id: string }[] = await em.query(
+      `INSERT INTO usage_event_ids (event_id, body_hash, outcome)
+       SELECT id, h, 'recorded' FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(id, h, n) ORDER BY n
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [sorted.map((e) => e.eventId), sorted.map((e) => e.bodyHash)],
+    );
+    const claimed = new Set(rows.map((r) => r.event_id));
+    const others = sorted.filter((e) => !claimed.has(e.eventId)).map((e) => e.eventId);
+    const existing = new Map<string, { bodyHash: string; outcome: 'recorded' | 'rejected' }>();
+    if (others.length > 0) {
+      const found: { event_id: string; body_hash: string; outcome: 'recorded' | 'rejected' }[] = await em.query(
+        `SELECT event_id, body_hash, outcome FROM usage_event_ids WHERE event_id = ANY($1::text[]) FOR UPDATE`,
+        [others],
+      );
+      for (const f of found) existing.set(f.event_id, { bodyHash: f.body_hash, outcome: f.outcome });
+    }
+    return { claimed, existing };
+  }
+
+  async memberships(em: EntityManager, subscriberIds: string[]): Promise<Map<string, MembershipSpan[]>> {
+    const rows: { subscriber_id: string; subscription_id: string; added_at: Date; removed_at: Date | null }[] = await em.query(
+      `SELECT subscriber_id, subscription_id, added_at, removed_at FROM members WHERE subscriber_id = ANY($1::text[])`,
+      [subscriberIds],
+    );
+    const out = new Map<string, MembershipSpan[]>();
+    for (const r of rows) {
+      const list = out.get(r.subscriber_id) ?? [];
+      list.push({ subscriptionId: r.subscription_id, addedAt: r.added_at, removedAt: r.removed_at });
+      out.set(r.subscriber_id, list);
+    }
+    return out;
+  }
+
+  async insertLedger(em: EntityManager, rows: LedgerRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await em.query(
+      `INSERT INTO usage_ledger (event_id, occurred_at, subscription_id, subscriber_id, cycle_id, model_code, rate_id,
+         input_tokens, output_tokens, credits, bucket_credits, overage_credits, unbilled_credits, draws, late,
+         request_id, reservation_id, metadata)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
+         $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[], $15::boolean[],
+         $16::text[], $17::text[], $18::jsonb[])`,
+      [
+        rows.map((r) => r.event.eventId),
+        rows.map((r) => r.event.occurredAt.toISOString()),
+        rows.map((r) => r.subscriptionId),
+        rows.map((r) => r.event.subscriberId),
+        rows.map((r) => r.cycleId),
+        rows.map((r) => r.event.model),
+        rows.map((r) => r.rateId),
+        rows.map((r) => r.event.inputTokens),
+        rows.map((r) => r.event.outputTokens),
+        rows.map((r) => r.credits),
+        rows.map((r) => r.bucketCredits),
+        rows.map((r) => r.overageCredits),
+        rows.map((r) => r.unbilledCredits),
+        rows.map((r) => JSON.stringify(r.draws)),
+        rows.map((r) => r.late),
+        rows.map((r) => r.event.requestId),
+        rows.map((r) => r.event.reservationId),
+        rows.map((r) => (r.event.metadata ? JSON.stringify(r.event.metadata) : null)),
+      ],
+    );
+  }
+
+  /** One aggregated decrement per bucket per batch; the CHECK keeps a bucket from going below zero. */
+  async debitBuckets(em: EntityManager, debits: Map<string, number>): Promise<void> {
+    if (debits.size === 0) return;
+    await em.query(
+      `UPDATE buckets b SET remaining_credits = b.remaining_credits - d.credits
+       FROM unnest($1::uuid[], $2::bigint[]) AS d(id, credits) WHERE b.id = d.id`,
+      [[...debits.keys()], [...debits.values()]],
+    );
+  }
+
+  async addCycleTotals(em: EntityManager, totals: Map<string, { overage: number; unbilled: number }>): Promise<void> {
+    const ids = [...totals.keys()].filter((id) => totals.get(id)!.overage + totals.get(id)!.unbilled > 0);
+    if (ids.length === 0) return;
+    await em.query(
+      `UPDATE cycles c SET overage_credits = c.overage_credits + d.overage, unbilled_credits = c.unbilled_credits + d.unbilled
+       FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, overage, unbilled) WHERE c.id = d.id`,
+      [ids, ids.map((id) => totals.get(id)!.overage), ids.map((id) => totals.get(id)!.unbilled)],
+    );
+  }
+
+  async addMemberUsage(em: EntityManager, usage: Map<string, { cycleId: string; subscriberId: string; credits: number }>): Promise<void> {
+    if (usage.size === 0) return;
+    const rows = [...usage.values()].sort((a, b) => (a.cycleId + a.subscriberId < b.cycleId + b.subscriberId ? -1 : 1));
+    await em.query(
+      `INSERT INTO member_cycle_usage (cycle_id, subscriber_id, used_credits)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[])
+       ON CONFLICT (cycle_id, subscriber_id) DO UPDATE SET used_credits = member_cycle_usage.used_credits + EXCLUDED.used_credits`,
+      [rows.map((r) => r.cycleId), rows.map((r) => r.subscriberId), rows.map((r) => r.credits)],
+    );
+  }
+
+  /** Rejections are idempotent per (eventId, body): a replayed conflicting event is stored once. */
+  async insertRejected(em: EntityManager, rows: RejectedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await em.query(
+      `INSERT INTO rejected_usage (event_id, body_hash, subscriber_id, reason, event)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (event_id, body_hash) DO NOTHING`,
+      [
+        rows.map((r) => r.event.eventId),
+        rows.map((r) => r.event.bodyHash),
+        rows.map((r) => r.event.subscriberId),
+        rows.map((r) => r.reason),
+        rows.map((r) => JSON.stringify(r.event.raw)),
+      ],
+    );
+  }
+
+  async setOutcome(em: EntityManager, eventIds: string[], outcome: 'recorded' | 'rejected'): Promise<void> {
+    if (eventIds.length === 0) return;
+    await em.query(`UPDATE usage_event_ids SET outcome = $2 WHERE event_id = ANY($1::text[])`, [eventIds, outcome]);
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { CycleRoller } from '../../subscriptions/cycle-roller.service';
+import { membershipAt, screenByClock } from '../event-screening';
+import { RejectionReason } from '../rejection-reason';
+import { UsageEvent, byOccurrence } from '../usage-event';
+import { BatchRater } from './batch-rater';
+import { ModelRateBook } from './model-rate-book';
+import { lockSubscriptions, loadStates } from './subscription-states';
+import { RejectedRow, UsageLedgerRepository } from './usage-ledger.repository';
+
+export type EventOutcome = 'recorded' | 'duplicate' | RejectionReason;
+
+export interface BatchResult {
+  recorded: number;
+  duplicates: number;
+  rejected: number;
+  outcomes: Map<string, EventOutcome>;
+}
+
+export interface RecordOptions {
+  now?: Date;
+  /** Re-check events previously rejected with the same body (a retry of rejected usage). */
+  retry?: boolean;
+}
+
+/**
+ * Records a batch of usage events exactly once, in one transaction: claim the event ids, screen
+ * each event, lock the subscriptions in id order, rate in occurredAt order through the pure
+ * billing rules, and write the ledger, the balances and the rejections set-wise. A crash anywhere
+ * rolls everything back, and the redelivered job finds the ids unclaimed again.
+ */
+@Injectable()
+export class UsageRecorder {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly repo: UsageLedgerRepository,
+    private readonly roller: CycleRoller,
+  ) {}
+
+  async record(input: UsageEvent[], opts: RecordOptions = {}): Promise<BatchResult> {
+    const now = opts.now ?? new Date();
+    const events = [...input].sort(byOccurrence);
+    return this.dataSource.transaction('READ COMMITTED', (em) => this.recordIn(em, events, now, opts.retry ?? false));
+  }
+
+  private async recordIn(em: EntityManager, events: UsageEvent[], now: Date, retry: boolean): Promise<BatchResult> {
+    const result: BatchResult = { recorded: 0, duplicates: 0, rejected: 0, outcomes: new Map() };
+    const rejected: RejectedRow[] = [];
+    const reject = (event: UsageEvent, reason: RejectionReason) => {
+      rejected.push({ event, reason });
+      result.outcomes.set(event.eventId, reason);
+    };
+    const fresh = await this.deduplicate(em, events, retry, result, reject);
+    const memberships = await this.repo.memberships(em, [...new Set(fresh.map((e) => e.subscriberId))]);
+    const placed: { event: UsageEvent; subscriptionId: string }[] = [];
+    for (const event of fresh) {
+      const reason = screenByClock(event.occurredAt, now, this.config.USAGE_RETENTION_DAYS);
+      const member = reason ?? membershipAt(memberships.get(event.subscriberId) ?? [], event.occurredAt);
+      if (member === 'TOO_OLD' || member === 'UNKNOWN_SUBSCRIBER' || member === 'FUTURE_EVENT') reject(event, member);
+      else placed.push({ event, subscriptionId: member });
+    }
+    const rates = await ModelRateBook.load(em, [...new Set(placed.map((p) => p.event.model))]);
+    const subs = await lockSubscriptions(em, placed.map((p) => p.subscriptionId));
+    const from = placed.length ? placed[0].event.occurredAt : now;
+    const rater = new BatchRater(em, this.repo, this.roller, rates, await loadStates(em, [...subs.values()], from));
+    for (const { event, subscriptionId } of placed) {
+      const outcome = await rater.rate(event, subscriptionId);
+      if (outcome === 'recorded') result.outcomes.set(event.eventId, 'recorded');
+      else reject(event, outcome);
+    }
+    await rater.flush();
+    await this.repo.insertLedger(em, rater.ledgerRows);
+    await this.repo.addMemberUsage(em, rater.memberUsage);
+    await this.repo.insertRejected(em, rejected);
+    // A conflicting body never owns its eventId: only the owner's own rejections mark the id.
+    const ownRejections = rejected.filter((r) => r.reason !== 'DUPLICATE_CONFLICT').map((r) => r.event.eventId);
+    await this.repo.setOutcome(em, ownRejections, 'rejected');
+    if (retry) await this.repo.setOutcome(em, rater.ledgerRows.map((r) => r.event.eventId), 'recorded');
+    result.recorded = rater.ledgerRows.length;
+    result.rejected = rejected.length;
+    return result;
+  }
+
+  /**
+   * Identical repeats are no-ops; a reused eventId with another body is DUPLICATE_CONFLICT,
+   * whether the first body came in this batch or long ago.
+   */
+  private async deduplicate(
+    em: EntityManager,
+    events: UsageEvent[],
+    retry: boolean,
+    result: BatchResult,
+    reject: (e: UsageEvent, r: RejectionReason) => void,
+  ): Promise<UsageEvent[]> {
+    const firstById = new Map<string, UsageEvent>();
+    const unique: UsageEvent[] = [];
+    for (const e of events) {
+      const first = firstById.get(e.eventId);
+      if (!first) {
+        firstById.set(e.eventId, e);
+        unique.push(e);
+      } else if (first.bodyHash === e.bodyHash) result.duplicates += 1;
+      else reject(e, 'DUPLICATE_CONFLICT');
+    }
+    const { claimed, existing } = await this.repo.claimEventIds(em, unique);
+    return unique.filter((e) => {
+      if (claimed.has(e.eventId)) return true;
+      const prior = existing.get(e.eventId)!;
+      if (prior.bodyHash !== e.bodyHash) reject(e, 'DUPLICATE_CONFLICT');
+      else if (retry && prior.outcome === 'rejected') return true;
+      else {
+        result.duplicates += 1;
+        result.outcomes.set(e.eventId, 'duplicate');
+      }
+      return false;
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Queue } from 'bullmq';
+import { Roles } from '../access/roles.decorator';
+import { NotAudited } from '../audit/audited.decorator';
+import { DomainException } from '../common/http/domain.exception';
+import { QUEUES } from '../queue/queue-names';
+import { AcceptedView, UsageBatchDto } from './dto/usage-event.dto';
+import { USAGE_BATCH_JOB } from './usage-job';
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('v1/usage-events')
+@Roles('gateway', 'admin', 'billing')
+@NotAudited()
+export class UsageEventsController {
+  constructor(@InjectQueue(QUEUES.usageEvents) private readonly queue: Queue) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Enqueue 1..1000 usage events; each is recorded exactly once by the worker' })
+  @ApiAcceptedResponse({ type: AcceptedView })
+  async ingest(@Body() batch: UsageBatchDto): Promise<AcceptedView> {
+    try {
+      await this.queue.add(USAGE_BATCH_JOB, { events: batch.events });
+    } catch {
+      throw new DomainException(503, 'QUEUE_UNAVAILABLE', 'The usage queue is unavailable; retry later');
+    }
+    return { accepted: batch.events.length };
+  }
+}

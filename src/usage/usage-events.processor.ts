@@ -1,0 +1,42 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { QUEUES } from '../queue/queue-names';
+import { UsageRecorder } from './ledger/usage-recorder.service';
+import { toUsageEvent } from './usage-event';
+import { InvalidUsageBatch, USAGE_BATCH_JOB, parseUsageBatch } from './usage-job';
+
+/**
+ * Consumes usage batches. A job is safe to redeliver at any point: the recorder's transaction
+ * either committed (redelivery finds every id claimed: all duplicates) or rolled back entirely.
+ */
+@Processor(QUEUES.usageEvents)
+export class UsageEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsageEventsProcessor.name);
+
+  constructor(
+    private readonly recorder: UsageRecorder,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+  }
+
+  async process(job: Job): Promise<{ recorded: number; duplicates: number; rejected: number }> {
+    if (job.name !== USAGE_BATCH_JOB) throw new UnrecoverableError(`unknown job name ${job.name}`);
+    let events;
+    try {
+      events = parseUsageBatch(job.data).events.map(toUsageEvent);
+    } catch (e) {
+      if (e instanceof InvalidUsageBatch) throw new UnrecoverableError(e.message);
+      throw e;
+    }
+    const { recorded, duplicates, rejected } = await this.recorder.record(events);
+    this.logger.debug({ jobId: job.id, recorded, duplicates, rejected }, 'usage batch recorded');
+    return { recorded, duplicates, rejected };
+  }
+}
