@@ -83,6 +83,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   WORKER_CONCURRENCY = 4;
 
+  /** How long a worker's claim on a job lasts without renewal; after a crash, the job is redelivered then. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
+  WORKER_LOCK_DURATION_MS = 30000;
+
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
+  WORKER_STALLED_INTERVAL_MS = 30000;
+
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 }

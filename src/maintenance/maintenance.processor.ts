@@ -1,5 +1,6 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
@@ -9,19 +10,24 @@ export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
 /** Idempotency keys are honoured for this long; clients retry within minutes, not weeks. */
 export const IDEMPOTENCY_RETENTION_DAYS = 7;
 
-@Processor(QUEUES.maintenance)
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Processor(QUEUES.maintenance, { autorun: false })
+export class MaintenanceProcessor extends ConfiguredWorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
   constructor(
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
     private readonly idempotency: IdempotencyService,
-    private readonly config: AppConfig,
+    protected readonly config: AppConfig,
   ) {
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    this.schedule().catch((err: unknown) => this.logger.error({ err }, 'could not register the maintenance schedule'));
+  }
+
+  private async schedule(): Promise<void> {
     await this.queue.upsertJobScheduler(
       PURGE_IDEMPOTENCY_KEYS,
       { pattern: '30 3 * * *', tz: this.config.BILLING_TZ },

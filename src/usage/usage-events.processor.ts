@@ -1,5 +1,6 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { QUEUES } from '../queue/queue-names';
@@ -11,19 +12,19 @@ import { InvalidUsageBatch, USAGE_BATCH_JOB, parseUsageBatch } from './usage-job
  * Consumes usage batches. A job is safe to redeliver at any point: the recorder's transaction
  * either committed (redelivery finds every id claimed: all duplicates) or rolled back entirely.
  */
-@Processor(QUEUES.usageEvents)
-export class UsageEventsProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Processor(QUEUES.usageEvents, { autorun: false })
+export class UsageEventsProcessor extends ConfiguredWorkerHost {
   private readonly logger = new Logger(UsageEventsProcessor.name);
 
   constructor(
     private readonly recorder: UsageRecorder,
-    private readonly config: AppConfig,
+    protected readonly config: AppConfig,
   ) {
     super();
   }
 
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+  protected override concurrency(): number {
+    return this.config.WORKER_CONCURRENCY;
   }
 
   async process(job: Job): Promise<{ recorded: number; duplicates: number; rejected: number }> {
