@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { NotFoundProblem } from '../common/http/domain.exception';
+import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { ApiKey } from './entities/api-key.entity';
 import { generateSecret, hashSecret } from './api-key-secret';
@@ -28,7 +29,7 @@ export class ApiKeysService {
 
   async list(query: PageQuery): Promise<Page<ApiKeyView>> {
     const qb = this.keys.createQueryBuilder('k');
-    const page = await paginate(qb, query, { column: 'k.createdAt', key: (k) => k.createdAt.toISOString() });
+    const page = await paginate(qb, query, { column: 'k.createdAt', key: (k) => k.createdAt.toISOString(), isSortValue: isIsoInstant });
     return { ...page, data: page.data.map(toView) };
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { BadInputProblem, ConflictProblem, NotFoundProblem } from '../common/http/domain.exception';
+import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, paginate } from '../common/pagination/pagination';
 import { Account } from './entities/account.entity';
 import { AccountQuery, AccountView, CreateAccountDto, UpdateAccountDto } from './dto/account.dto';
@@ -40,7 +41,7 @@ export class AccountsService {
     const qb = this.accounts.createQueryBuilder('a');
     if (q.externalRef) qb.andWhere('a.externalRef = :ref', { ref: q.externalRef });
     if (onlyId) qb.andWhere('a.id = :onlyId', { onlyId });
-    const page = await paginate(qb, q, { column: 'a.createdAt', key: (a) => a.createdAt.toISOString() });
+    const page = await paginate(qb, q, { column: 'a.createdAt', key: (a) => a.createdAt.toISOString(), isSortValue: isIsoInstant });
     return { ...page, data: page.data.map(AccountView.of) };
   }
 

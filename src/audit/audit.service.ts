@@ -55,7 +55,7 @@ export class AuditService {
     if (q.entityId) qb.andWhere('a.entityId = :entityId', { entityId: q.entityId });
     if (q.actorKeyId) qb.andWhere('a.actorKeyId = :actorKeyId', { actorKeyId: q.actorKeyId });
     qb.addSelect('a.seq');
-    const page = await paginate(qb, q, { column: 'a.seq', key: (e) => e.seq });
+    const page = await paginate(qb, q, { column: 'a.seq', key: (e) => e.seq, isSortValue: (v) => /^\d{1,19}$/.test(v) });
     return { ...page, data: page.data.map(({ seq: _seq, ...entry }) => entry as AuditEntry) };
   }
 }

@@ -6,6 +6,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { PlansService } from '../catalog/plans.service';
 import { Plan } from '../catalog/entities/plan.entity';
 import { BadInputProblem, ConflictProblem, NotFoundProblem } from '../common/http/domain.exception';
+import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, paginate } from '../common/pagination/pagination';
 import { CycleRoller } from './cycle-roller.service';
 import { CreateSubscriptionDto, MemberInput, SubscriptionQuery } from './dto/subscription.dto';
@@ -62,7 +63,7 @@ export class SubscriptionsService {
     if (q.subscriberId) {
       qb.andWhere('s.id IN (SELECT m.subscription_id FROM members m WHERE m.subscriber_id = :sid)', { sid: q.subscriberId });
     }
-    const page = await paginate(qb, q, { column: 's.createdAt', key: (s) => s.createdAt.toISOString() });
+    const page = await paginate(qb, q, { column: 's.createdAt', key: (s) => s.createdAt.toISOString(), isSortValue: isIsoInstant });
     return { ...page, data: await Promise.all(page.data.map((s) => this.view(s.id))) };
   }
 }

@@ -3,11 +3,14 @@ import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
 import { UsageEventsController } from './usage-events.controller';
+import { RejectedUsageController, UsageController } from './usage.controller';
+import { RejectedUsageService } from './rejected-usage.service';
+import { UsageQueryService } from './usage-query.service';
 
 @Module({
   imports: [SubscriptionsModule],
-  providers: [UsageLedgerRepository, UsageRecorder],
-  controllers: [UsageEventsController],
+  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService],
+  controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository],
 })
 export class UsageModule {}

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { DomainException } from '../http/domain.exception';
+import { decodeKeyset, encodeKeyset } from './keyset-cursor';
 import { IsSafeInt } from '../validation/text.validators';
 import { queryInt } from '../validation/query.transforms';
 
@@ -30,24 +30,8 @@ export interface KeysetOrder<T> {
   column: string;
   key: (row: T) => string;
   direction?: 'ASC' | 'DESC';
-}
-
-function encodeCursor(sortValue: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((p) => typeof p === 'string')) {
-      return parsed as [string, string];
-    }
-  } catch {
-    /* fall through to the 400 below */
-  }
-  throw new DomainException(400, 'VALIDATION_FAILED', 'cursor is not a cursor returned by this list', [
-    { path: 'cursor', message: 'cursor is not a cursor returned by this list' },
-  ]);
+  /** Validates a decoded sort value (e.g. an instant) so a forged cursor is a 400, not a SQL error. */
+  isSortValue?: (v: string) => boolean;
 }
 
 /**
@@ -63,12 +47,12 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   const dir = order.direction ?? 'DESC';
   const idColumn = `${qb.alias}.id`;
   if (query.cursor) {
-    const [value, id] = decodeCursor(query.cursor);
+    const [value, id] = decodeKeyset(query.cursor, order.isSortValue);
     const op = dir === 'DESC' ? '<' : '>';
     qb.andWhere(`(${order.column}, ${idColumn}) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: id });
   }
   const rows = await qb.orderBy(order.column, dir).addOrderBy(idColumn, dir).limit(limit + 1).getMany();
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(order.key(last), last.id) : null };
+  return { data, nextCursor: rows.length > limit && last ? encodeKeyset(order.key(last), last.id) : null };
 }

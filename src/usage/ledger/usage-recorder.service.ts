@@ -23,6 +23,8 @@ export interface RecordOptions {
   now?: Date;
   /** Re-check events previously rejected with the same body (a retry of rejected usage). */
   retry?: boolean;
+  /** Runs inside the batch's transaction after the writes, so follow-up bookkeeping commits with them. */
+  afterRecord?: (em: EntityManager, result: BatchResult) => Promise<void>;
 }
 
 /**
@@ -43,7 +45,11 @@ export class UsageRecorder {
   async record(input: UsageEvent[], opts: RecordOptions = {}): Promise<BatchResult> {
     const now = opts.now ?? new Date();
     const events = [...input].sort(byOccurrence);
-    return this.dataSource.transaction('READ COMMITTED', (em) => this.recordIn(em, events, now, opts.retry ?? false));
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
+      const result = await this.recordIn(em, events, now, opts.retry ?? false);
+      if (opts.afterRecord) await opts.afterRecord(em, result);
+      return result;
+    });
   }
 
   private async recordIn(em: EntityManager, events: UsageEvent[], now: Date, retry: boolean): Promise<BatchResult> {

@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/pagination/pagination';
+import { IsSubscriberId } from '../../common/validation/text.validators';
+import { REJECTION_REASONS, RejectionReason } from '../rejection-reason';
+
+export class RejectedUsageFilter {
+  @ApiPropertyOptional({ enum: REJECTION_REASONS }) @IsOptional() @IsIn(REJECTION_REASONS)
+  reason?: RejectionReason;
+
+  @ApiPropertyOptional({ example: '8613800000000' }) @IsOptional() @IsSubscriberId()
+  subscriberId?: string;
+}
+
+export class RejectedUsageQuery extends IntersectionType(PageQuery, RejectedUsageFilter) {}
+
+export class RejectedUsageView {
+  @ApiProperty() id: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty({ nullable: true, type: String }) subscriberId: string | null;
+  @ApiProperty({ enum: REJECTION_REASONS }) reason: string;
+  @ApiProperty({ type: Object }) event: Record<string, unknown>;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ nullable: true, type: String }) retriedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'recorded, duplicate, or the reason it was rejected again' })
+  retryOutcome: string | null;
+}
+
+export class BulkRetryView {
+  @ApiProperty() retried: number;
+  @ApiProperty() recorded: number;
+  @ApiProperty() stillRejected: number;
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../access/roles.decorator';
+import { CurrentPrincipal } from '../access/principal.decorator';
+import { Principal } from '../access/role';
+import { scopedAccountId } from '../access/account-scope';
+import { Audited } from '../audit/audited.decorator';
+import { UuidParam } from '../common/http/uuid-param.pipe';
+import { Page } from '../common/pagination/pagination';
+import { BulkRetryView, RejectedUsageFilter, RejectedUsageQuery, RejectedUsageView } from './dto/rejected-usage.dto';
+import { UsageEntryView, UsageQuery, UsageSummaryQuery, UsageSummaryRow } from './dto/usage-query.dto';
+import { RejectedUsageService } from './rejected-usage.service';
+import { UsageQueryService } from './usage-query.service';
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('v1/usage')
+@Roles('admin', 'billing', 'account')
+export class UsageController {
+  constructor(private readonly usage: UsageQueryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Ledger entries, oldest first' })
+  list(@Query() q: UsageQuery, @CurrentPrincipal() p: Principal): Promise<Page<UsageEntryView>> {
+    return this.usage.list(q, scopedAccountId(p, undefined));
+  }
+
+  @Get('summary')
+  @ApiOperation({ summary: 'Totals per model or per day (billing time zone)' })
+  summary(@Query() q: UsageSummaryQuery, @CurrentPrincipal() p: Principal): Promise<{ data: UsageSummaryRow[] }> {
+    return this.usage.summary(q, scopedAccountId(p, undefined));
+  }
+}
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('v1/rejected-usage')
+@Roles('admin', 'billing')
+@Audited('rejected-usage')
+export class RejectedUsageController {
+  constructor(private readonly rejected: RejectedUsageService) {}
+
+  @Get()
+  list(@Query() q: RejectedUsageQuery): Promise<Page<RejectedUsageView>> {
+    return this.rejected.list(q);
+  }
+
+  @Post('retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retry every matching rejected event (never DUPLICATE_CONFLICT) through the exactly-once path' })
+  retryMatching(@Body() filter: RejectedUsageFilter): Promise<BulkRetryView> {
+    return this.rejected.retryMatching(filter);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  retryOne(@Param('id', UuidParam) id: string): Promise<RejectedUsageView> {
+    return this.rejected.retryOne(id);
+  }
+}
