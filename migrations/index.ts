@@ -1,6 +1,7 @@
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { CatalogSubscriptions1764300100000 } from './1764300100000-catalog-subscriptions';
 import { UsageLedger1764300200000 } from './1764300200000-usage-ledger';
+import { Charges1764300400000 } from './1764300400000-charges';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
-export const MIGRATIONS = [Foundation1764300000000, CatalogSubscriptions1764300100000, UsageLedger1764300200000];
+export const MIGRATIONS = [Foundation1764300000000, CatalogSubscriptions1764300100000, UsageLedger1764300200000, Charges1764300400000];

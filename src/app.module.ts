@@ -14,9 +14,10 @@ import { AccountsModule } from './accounts/accounts.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsageModule } from './usage/usage.module';
 import { UsageWorkerModule } from './usage/usage-worker.module';
+import { ChargesModule } from './charges/charges.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
-const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule];
+const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule, ChargesModule];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
 const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule];

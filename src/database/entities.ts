@@ -7,6 +7,7 @@ import { Pack } from '../catalog/entities/pack.entity';
 import { Plan } from '../catalog/entities/plan.entity';
 import { Provider } from '../catalog/entities/provider.entity';
 import { Account } from '../accounts/entities/account.entity';
+import { Charge } from '../charges/entities/charge.entity';
 import { BucketRow } from '../subscriptions/entities/bucket.entity';
 import { Cycle } from '../subscriptions/entities/cycle.entity';
 import { Member } from '../subscriptions/entities/member.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   BucketRow,
   Member,
   MemberCycleUsage,
+  Charge,
 ];

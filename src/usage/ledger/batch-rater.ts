@@ -6,7 +6,7 @@ import { planAllowsModel } from '../event-screening';
 import { RejectionReason } from '../rejection-reason';
 import { UsageEvent } from '../usage-event';
 import { ModelRateBook } from './model-rate-book';
-import { SubscriptionState, loadStates } from './subscription-states';
+import { SubscriptionState, lockAndLoadStates } from './subscription-states';
 import { LedgerRow, UsageLedgerRepository } from './usage-ledger.repository';
 
 const overageTerms = (p: Plan): OverageTerms => ({ mode: p.overageMode, ratePerMillionFen: p.overageRatePerMillionFen, capFen: p.overageCapFen });
@@ -71,7 +71,7 @@ export class BatchRater {
   private async roll(state: SubscriptionState, until: Date): Promise<SubscriptionState> {
     await this.flush();
     await this.roller.rollLocked(this.em, state.sub, until);
-    const fresh = (await loadStates(this.em, [state.sub], until)).get(state.sub.id)!;
+    const fresh = (await lockAndLoadStates(this.em, [state.sub.id], until)).get(state.sub.id)!;
     this.states.set(state.sub.id, fresh);
     return fresh;
   }

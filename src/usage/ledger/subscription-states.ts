@@ -1,4 +1,4 @@
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Bucket } from '../../billing-rules';
 import { Plan } from '../../catalog/entities/plan.entity';
 import { Cycle } from '../../subscriptions/entities/cycle.entity';
@@ -14,42 +14,79 @@ export interface SubscriptionState {
   overageSoFar: number;
 }
 
-/** Locks the subscriptions in id order: concurrent batches over the same rows never deadlock. */
-export async function lockSubscriptions(em: EntityManager, ids: string[]): Promise<Map<string, Subscription>> {
+interface StateRow {
+  id: string;
+  account_id: string;
+  plan_code: string;
+  pending_plan_code: string | null;
+  status: Subscription['status'];
+  start_at: Date;
+  ended_at: Date | null;
+  current_cycle_id: string | null;
+  c_start: Date | null;
+  c_end: Date | null;
+  c_plan: string | null;
+  c_overage: string | null;
+  p_code: string;
+  p_models: string[];
+  p_mode: Plan['overageMode'];
+  p_rate: string;
+  p_cap: string | null;
+  buckets: { id: string; seq: number; kind: Bucket['kind']; remaining: number; valid_from: string; expires_at: string }[] | null;
+}
+
+/**
+ * Locks the subscriptions in id order (concurrent batches over the same rows never deadlock) and
+ * reads, in the same round trip, each one's open cycle, that cycle's plan and its usable buckets.
+ */
+export async function lockAndLoadStates(em: EntityManager, ids: string[], from: Date): Promise<Map<string, SubscriptionState>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
-  await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [sorted]);
-  const subs = await em.findBy(Subscription, { id: In(sorted) });
-  return new Map(subs.map((s) => [s.id, s]));
+  const rows: StateRow[] = await em.query(
+    `SELECT s.id, s.account_id, s.plan_code, s.pending_plan_code, s.status, s.start_at, s.ended_at, s.current_cycle_id,
+            c.start_at AS c_start, c.end_at AS c_end, c.plan_code AS c_plan, c.overage_credits AS c_overage,
+            p.code AS p_code, p.models AS p_models, p.overage_mode AS p_mode, p.overage_rate_per_million_fen AS p_rate,
+            p.overage_cap_fen AS p_cap,
+            (SELECT json_agg(json_build_object('id', b.id, 'seq', b.seq, 'kind', b.kind, 'remaining', b.remaining_credits,
+                                               'valid_from', b.valid_from, 'expires_at', b.expires_at))
+               FROM buckets b WHERE b.subscription_id = s.id AND b.remaining_credits > 0 AND b.expires_at > $2) AS buckets
+     FROM subscriptions s
+     LEFT JOIN cycles c ON c.id = s.current_cycle_id
+     JOIN plans p ON p.code = COALESCE(c.plan_code, s.plan_code)
+     WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE OF s`,
+    [sorted, from.toISOString()],
+  );
+  return new Map(rows.map((r) => [r.id, toState(em, r)]));
 }
 
-export async function loadStates(em: EntityManager, subs: Subscription[], from: Date): Promise<Map<string, SubscriptionState>> {
-  const cycleIds = subs.map((s) => s.currentCycleId).filter((id): id is string => id !== null);
-  const cycles = new Map((cycleIds.length ? await em.findBy(Cycle, { id: In(cycleIds) }) : []).map((c) => [c.id, c]));
-  const planCodes = [...new Set([...subs.map((s) => s.planCode), ...[...cycles.values()].map((c) => c.planCode)])];
-  const plans = new Map((await em.findBy(Plan, { code: In(planCodes) })).map((p) => [p.code, p]));
-  const buckets = await usableBuckets(em, subs.map((s) => s.id), from);
-  const states = new Map<string, SubscriptionState>();
-  for (const sub of subs) {
-    const cycle = sub.currentCycleId ? cycles.get(sub.currentCycleId)! : null;
-    const plan = plans.get(cycle?.planCode ?? sub.planCode)!;
-    states.set(sub.id, { sub, cycle, plan, buckets: buckets.get(sub.id) ?? [], overageSoFar: cycle?.overageCredits ?? 0 });
-  }
-  return states;
-}
-
-async function usableBuckets(em: EntityManager, subscriptionIds: string[], from: Date): Promise<Map<string, Bucket[]>> {
-  const rows: { id: string; seq: string; subscription_id: string; kind: Bucket['kind']; remaining_credits: string; valid_from: Date; expires_at: Date }[] =
-    await em.query(
-      `SELECT id, seq, subscription_id, kind, remaining_credits, valid_from, expires_at FROM buckets
-       WHERE subscription_id = ANY($1::uuid[]) AND remaining_credits > 0 AND expires_at > $2`,
-      [subscriptionIds, from.toISOString()],
-    );
-  const out = new Map<string, Bucket[]>();
-  for (const r of rows) {
-    const list = out.get(r.subscription_id) ?? [];
-    list.push({ id: r.id, kind: r.kind, remainingCredits: Number(r.remaining_credits), validFrom: r.valid_from, expiresAt: r.expires_at, createdOrder: Number(r.seq) });
-    out.set(r.subscription_id, list);
-  }
-  return out;
+function toState(em: EntityManager, r: StateRow): SubscriptionState {
+  const sub = em.create(Subscription, {
+    id: r.id,
+    accountId: r.account_id,
+    planCode: r.plan_code,
+    pendingPlanCode: r.pending_plan_code,
+    status: r.status,
+    startAt: r.start_at,
+    endedAt: r.ended_at,
+    currentCycleId: r.current_cycle_id,
+  });
+  const cycle = r.current_cycle_id
+    ? em.create(Cycle, { id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: Number(r.c_overage) })
+    : null;
+  const plan = em.create(Plan, {
+    code: r.p_code,
+    models: r.p_models,
+    overageMode: r.p_mode,
+    overageRatePerMillionFen: Number(r.p_rate),
+    overageCapFen: r.p_cap === null ? null : Number(r.p_cap),
+  });
+  const buckets = (r.buckets ?? []).map((b) => ({
+    id: b.id,
+    kind: b.kind,
+    remainingCredits: Number(b.remaining),
+    validFrom: new Date(b.valid_from),
+    expiresAt: new Date(b.expires_at),
+    createdOrder: Number(b.seq),
+  }));
+  return { sub, cycle, plan, buckets, overageSoFar: cycle?.overageCredits ?? 0 };
 }

@@ -7,7 +7,7 @@ import { RejectionReason } from '../rejection-reason';
 import { UsageEvent, byOccurrence } from '../usage-event';
 import { BatchRater } from './batch-rater';
 import { ModelRateBook } from './model-rate-book';
-import { lockSubscriptions, loadStates } from './subscription-states';
+import { lockAndLoadStates } from './subscription-states';
 import { RejectedRow, UsageLedgerRepository } from './usage-ledger.repository';
 
 export type EventOutcome = 'recorded' | 'duplicate' | RejectionReason;
@@ -69,9 +69,9 @@ export class UsageRecorder {
       else placed.push({ event, subscriptionId: member });
     }
     const rates = await ModelRateBook.load(em, [...new Set(placed.map((p) => p.event.model))]);
-    const subs = await lockSubscriptions(em, placed.map((p) => p.subscriptionId));
     const from = placed.length ? placed[0].event.occurredAt : now;
-    const rater = new BatchRater(em, this.repo, this.roller, rates, await loadStates(em, [...subs.values()], from));
+    const states = await lockAndLoadStates(em, placed.map((p) => p.subscriptionId), from);
+    const rater = new BatchRater(em, this.repo, this.roller, rates, states);
     for (const { event, subscriptionId } of placed) {
       const outcome = await rater.rate(event, subscriptionId);
       if (outcome === 'recorded') result.outcomes.set(event.eventId, 'recorded');

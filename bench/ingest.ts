@@ -1,0 +1,167 @@
+/**
+ * Ingest benchmark: N usage events over S subscribers and 10 models, 5 % duplicates, batches of
+ * 500, posted to a running API process and recorded by separate worker processes; compared in the
+ * same run with PostgreSQL's own COPY + INSERT … ON CONFLICT DO NOTHING of the same events.
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Client } from 'pg';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { cycleContaining } from '../src/billing-rules';
+import { redisOptionsFromUrl, bullPrefix } from '../src/queue/redis-options';
+import { QUEUES } from '../src/queue/queue-names';
+import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, peakRssMiB, percentile, sleep, startRole, stop, waitForHealth } from './support';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 4);
+const BATCH = 500;
+const MODELS = 10;
+const PORT = 3900;
+const TZ = 'Asia/Shanghai';
+const DB = 'tpb_bench_ingest';
+
+interface Ev { eventId: string; subscriberId: string; model: string; inputTokens: number; outputTokens: number; occurredAt: string }
+
+async function seed(url: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  const cycle = cycleContaining(new Date(), TZ);
+  await c.query(`INSERT INTO providers (code, name) VALUES ('bench', 'Bench')`);
+  await c.query(`INSERT INTO models (code, provider_code) SELECT 'model-' || i, 'bench' FROM generate_series(1, ${MODELS}) i`);
+  await c.query(`INSERT INTO model_rates (model_code, effective_from, input_weight_scaled, output_weight_scaled, provider_input_price_per_million_fen, provider_output_price_per_million_fen)
+                 SELECT 'model-' || i, '1970-01-01Z', 2500 * i, 10000 * i, 100, 400 FROM generate_series(1, ${MODELS}) i`);
+  await c.query(`INSERT INTO plans (code, name, kind, monthly_fee_fen, allowance_credits, models, max_members, overage_mode, overage_rate_per_million_fen, overage_cap_fen, rollover_percent, rollover_max_credits)
+                 VALUES ('bench', 'Bench', 'personal', 990, 10000000, '{*}', 1, 'payg', 300, 5000, 0, 0)`);
+  await c.query(`INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${SUBSCRIBERS}) i`);
+  await c.query(`INSERT INTO subscriptions (id, account_id, plan_code, status, start_at) SELECT md5('s' || i)::uuid, md5('a' || i)::uuid, 'bench', 'active', $1 FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.start]);
+  await c.query(`INSERT INTO cycles (id, subscription_id, period, start_at, end_at, plan_code, first_cycle, fee_fen, allowance_credits, status)
+                 SELECT md5('c' || i)::uuid, md5('s' || i)::uuid, $1, $2, $3, 'bench', true, 990, 10000000, 'open' FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.period, cycle.start, cycle.end]);
+  await c.query(`UPDATE subscriptions s SET current_cycle_id = c.id FROM cycles c WHERE c.subscription_id = s.id`);
+  await c.query(`INSERT INTO buckets (subscription_id, cycle_id, kind, granted_credits, remaining_credits, valid_from, expires_at)
+                 SELECT md5('s' || i)::uuid, md5('c' || i)::uuid, 'plan', 10000000, 10000000, $1, $2 FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.start, cycle.end]);
+  await c.query(`INSERT INTO members (subscription_id, subscriber_id, added_at) SELECT md5('s' || i)::uuid, 'sub-' || i, $1 FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.start]);
+  await c.query('ANALYZE');
+  await c.end();
+}
+
+function makeEvents(): { unique: Ev[]; batches: Ev[][] } {
+  const cycleStart = cycleContaining(new Date(), TZ).start.getTime();
+  const from = Math.max(cycleStart, Date.now() - 3600_000);
+  const span = Date.now() - 1000 - from;
+  const uniqueCount = Math.round(EVENTS * 0.95);
+  const tag = randomBytes(3).toString('hex');
+  const unique: Ev[] = Array.from({ length: uniqueCount }, (_, i) => ({
+    eventId: `b-${tag}-${i}`,
+    subscriberId: `sub-${1 + Math.floor(Math.random() * SUBSCRIBERS)}`,
+    model: `model-${1 + Math.floor(Math.random() * MODELS)}`,
+    inputTokens: Math.floor(Math.random() * 4000),
+    outputTokens: Math.floor(Math.random() * 1000),
+    occurredAt: new Date(from + Math.floor(Math.random() * span)).toISOString(),
+  }));
+  const all = [...unique, ...Array.from({ length: EVENTS - uniqueCount }, () => unique[Math.floor(Math.random() * uniqueCount)])];
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  const batches: Ev[][] = [];
+  for (let i = 0; i < all.length; i += BATCH) batches.push(all.slice(i, i + BATCH));
+  return { unique, batches };
+}
+
+async function postAll(batches: Ev[][], key: string): Promise<void> {
+  let next = 0;
+  const sender = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      const res = await fetch(`http://127.0.0.1:${PORT}/v1/usage-events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ events: batch }),
+      });
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, sender));
+}
+
+async function waitRecorded(url: string, expected: number): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  for (;;) {
+    const { rows } = await c.query('SELECT count(*)::int AS n FROM usage_event_ids');
+    if (rows[0].n >= expected) break;
+    await sleep(250);
+  }
+  await c.end();
+}
+
+async function baseline(url: string, events: Ev[]): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE TABLE bench_stage (event_id text, subscriber_id text, model text, input_tokens bigint, output_tokens bigint, occurred_at timestamptz)`);
+  await c.query(`CREATE TABLE bench_ledger (event_id text PRIMARY KEY, subscriber_id text, model text, input_tokens bigint, output_tokens bigint, occurred_at timestamptz)`);
+  const started = process.hrtime.bigint();
+  const lines = (function* () {
+    for (const e of events) yield `${e.eventId}\t${e.subscriberId}\t${e.model}\t${e.inputTokens}\t${e.outputTokens}\t${e.occurredAt}\n`;
+  })();
+  await pipeline(Readable.from(lines), c.query(copyFrom('COPY bench_stage FROM STDIN')));
+  await c.query('INSERT INTO bench_ledger SELECT * FROM bench_stage ON CONFLICT (event_id) DO NOTHING');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await c.end();
+  return seconds;
+}
+
+async function jobLatencies(prefix: string): Promise<number[]> {
+  const queue = new Queue(QUEUES.usageEvents, { connection: redisOptionsFromUrl(REDIS_URL), prefix: bullPrefix(prefix) });
+  const jobs = await queue.getCompleted(0, -1);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return jobs.filter((j) => j.finishedOn).map((j) => j.finishedOn! - j.timestamp).sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  const ds = await freshDatabase(DB);
+  await ds.destroy();
+  const url = dbUrl(DB);
+  await seed(url);
+  const { unique, batches } = makeEvents();
+  const prefix = `bench${randomBytes(3).toString('hex')}`;
+  const key = `bench-admin-${randomBytes(16).toString('hex')}`;
+  const env = { DATABASE_URL: url, REDIS_URL, REDIS_PREFIX: prefix, ADMIN_API_KEY: key, PORT: String(PORT), BILLING_TZ: TZ };
+  const api = startRole('api', env);
+  const workers = Array.from({ length: WORKERS }, () => startRole('worker', { ...env, WORKER_CONCURRENCY: String(CONCURRENCY) }));
+  try {
+    await waitForHealth(PORT);
+    await sleep(2000);
+    const started = Date.now();
+    await postAll(batches, key);
+    const posted = Date.now();
+    await waitRecorded(url, unique.length);
+    const seconds = (Date.now() - started) / 1000;
+    const rss = workers.map((w) => peakRssMiB(w.pid!));
+    const latencies = await jobLatencies(prefix);
+    const baselineSeconds = await baseline(url, batches.flat());
+    const rate = EVENTS / seconds;
+    const baseRate = EVENTS / baselineSeconds;
+    console.log(JSON.stringify({
+      events: EVENTS, unique: unique.length, subscribers: SUBSCRIBERS, workers: WORKERS, workerConcurrency: CONCURRENCY, batch: BATCH,
+      pipelineSeconds: round(seconds), enqueueSeconds: round((posted - started) / 1000), pipelineEventsPerSec: Math.round(rate),
+      baselineSeconds: round(baselineSeconds), baselineEventsPerSec: Math.round(baseRate), ratio: round(rate / baseRate),
+      p50JobLatencyMs: percentile(latencies, 50), p99JobLatencyMs: percentile(latencies, 99), workerPeakRssMiB: rss,
+    }, null, 2));
+  } finally {
+    await Promise.all([stop(api), ...workers.map(stop)]);
+    if (!process.env.BENCH_KEEP_DB) await dropDatabase(DB);
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
