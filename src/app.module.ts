@@ -15,12 +15,15 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { UsageModule } from './usage/usage.module';
 import { UsageWorkerModule } from './usage/usage-worker.module';
 import { ChargesModule } from './charges/charges.module';
+import { RatingModule } from './rating/rating.module';
+import { RatingWorkerModule } from './rating/rating-worker.module';
+import { AuthorizationModule } from './authorization/authorization.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
-const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule, ChargesModule];
+const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule, AuthorizationModule, ChargesModule, RatingModule];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
-const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule];
+const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule, RatingWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` processes queues, `all` does both.

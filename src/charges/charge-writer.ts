@@ -18,6 +18,11 @@ export interface NewCharge {
   sourceRef?: string | null;
 }
 
+export interface WrittenCharge {
+  type: ChargeType;
+  amountFen: number;
+}
+
 /**
  * The one place charges are created. Tax is always derived here from the configured rate, and the
  * insert is idempotent on its unique keys ((cycle, type) and (type, sourceRef)): writing the same
@@ -55,5 +60,39 @@ export class ChargeWriter {
       ? await em.findOneByOrFail(Charge, { cycleId: c.cycleId, type: c.type })
       : await em.findOneByOrFail(Charge, { type: c.type, sourceRef: c.sourceRef ?? '' });
     return { charge: existing, created: false };
+  }
+
+  /**
+   * Bulk form for the bill run: one INSERT for many charges; conflicts on the unique keys are
+   * skipped, and only the charges actually created are returned (so counts stay exact on redo).
+   */
+  async writeMany(em: EntityManager, charges: NewCharge[], at = new Date()): Promise<WrittenCharge[]> {
+    if (charges.length === 0) return [];
+    const bp = this.config.TAX_RATE_BP;
+    const col = <T>(f: (c: NewCharge) => T) => charges.map(f);
+    const rows: { type: ChargeType; amount_fen: string }[] = await em.query(
+      `INSERT INTO charges (account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description,
+                            quantity, amount_fen, tax_rate_bp, tax_fen, source_ref, created_at, updated_at)
+       SELECT a, r, s, c, p, t, d, q, amt, $12, tax, src, $13, $13
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+                   $9::bigint[], $10::bigint[], $11::text[]) AS x(a, r, s, c, p, t, d, q, amt, tax, src)
+       ON CONFLICT DO NOTHING RETURNING type, amount_fen`,
+      [
+        col((c) => c.accountId),
+        col((c) => c.accountExternalRef),
+        col((c) => c.subscriptionId ?? null),
+        col((c) => c.cycleId ?? null),
+        col((c) => c.billingPeriod ?? periodOf(at, this.config.BILLING_TZ)),
+        col((c) => c.type),
+        col((c) => c.description),
+        col((c) => c.quantity),
+        col((c) => c.amountFen),
+        col((c) => containedTaxFen(c.amountFen, bp)),
+        col((c) => c.sourceRef ?? null),
+        bp,
+        at.toISOString(),
+      ],
+    );
+    return rows.map((r) => ({ type: r.type, amountFen: Number(r.amount_fen) }));
   }
 }

@@ -8,6 +8,7 @@ import { Plan } from '../catalog/entities/plan.entity';
 import { Provider } from '../catalog/entities/provider.entity';
 import { Account } from '../accounts/entities/account.entity';
 import { Charge } from '../charges/entities/charge.entity';
+import { RatingRun } from '../rating/entities/rating-run.entity';
 import { BucketRow } from '../subscriptions/entities/bucket.entity';
 import { Cycle } from '../subscriptions/entities/cycle.entity';
 import { Member } from '../subscriptions/entities/member.entity';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   Member,
   MemberCycleUsage,
   Charge,
+  RatingRun,
 ];

@@ -2,6 +2,7 @@
 export const QUEUES = {
   usageEvents: 'usage-events',
   maintenance: 'maintenance',
+  rating: 'rating',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -23,7 +23,7 @@ export class SubscriptionLifecycleService {
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
-  changePlan(id: string, planCode: string): Promise<SubscriptionView> {
+  changePlan(id: string, planCode: string, now = new Date()): Promise<SubscriptionView> {
     return this.step(id, 'changePlan', async (em, sub) => {
       const plan = await this.plans.getSellable(planCode, em);
       const members = await em.countBy(Member, { subscriptionId: id, removedAt: IsNull() });
@@ -31,19 +31,19 @@ export class SubscriptionLifecycleService {
         throw new ConflictProblem('TOO_MANY_MEMBERS', `Plan ${plan.code} allows ${plan.kind === 'personal' ? 'exactly 1' : `at most ${plan.maxMembers}`} members; the subscription has ${members}`);
       }
       sub.pendingPlanCode = plan.code === sub.planCode ? null : plan.code;
-    });
+    }, now);
   }
 
-  cancel(id: string): Promise<SubscriptionView> {
-    return this.step(id, 'cancel', async () => undefined);
+  cancel(id: string, now = new Date()): Promise<SubscriptionView> {
+    return this.step(id, 'cancel', async () => undefined, now);
   }
 
-  suspend(id: string): Promise<SubscriptionView> {
-    return this.step(id, 'suspend', async () => undefined);
+  suspend(id: string, now = new Date()): Promise<SubscriptionView> {
+    return this.step(id, 'suspend', async () => undefined, now);
   }
 
-  resume(id: string): Promise<SubscriptionView> {
-    return this.step(id, 'resume', async () => undefined);
+  resume(id: string, now = new Date()): Promise<SubscriptionView> {
+    return this.step(id, 'resume', async () => undefined, now);
   }
 
   /** Ends now: the open cycle closes at this instant and keeps the fee it opened with. */

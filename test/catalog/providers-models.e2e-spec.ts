@@ -233,7 +233,8 @@ describe('catalog: providers and models', () => {
       expect((await post(t, '/v1/providers', { code: 'doubao', name: 'Doubao' }, billing)).status).toBe(201);
       expect((await patch(t, '/v1/models/a-first', { status: 'retired' }, billing)).status).toBe(200);
       const log = await get(t, '/v1/audit-log?entity=model&entityId=a-first');
-      expect(log.body.data.map((e: { action: string }) => e.action)).toEqual(['model.update']);
+      // newest first: the retirement, then the creation earlier in this file
+      expect(log.body.data.map((e: { action: string }) => e.action)).toEqual(['model.update', 'model.create']);
     });
   });
 });

@@ -1,27 +1,37 @@
-import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
+import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+import { daysInMonth } from '../../billing-rules';
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * Seconds are required and the offset is explicit, so an instant never depends on a server's zone.
+ * At most millisecond precision: instants are stored to the millisecond, and two events differing
+ * below it would otherwise be stored equal but hashed as different bodies.
+ */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
-/** An ISO-8601 instant with an explicit offset (`Z` or `±hh:mm`); a local time without one is ambiguous. */
-export function isInstant(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const m = INSTANT.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[7] ?? '0'].map(Number);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return false;
-  return !Number.isNaN(new Date(value).getTime());
+/** Parses an ISO-8601 instant with an offset ("2026-11-15T00:00:00+08:00"); null for anything else. */
+export function parseInstant(text: unknown): Date | null {
+  const m = typeof text === 'string' ? INSTANT.exec(text) : null;
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const [offHour, offMinute] = [Number(m[8] ?? 0), Number(m[9] ?? 0)];
+  const calendarOk = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  const clockOk = hour <= 23 && minute <= 59 && second <= 59 && offHour <= 14 && offMinute <= 59;
+  if (!calendarOk || !clockOk) return null;
+  const at = new Date(text as string);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
-export function IsInstant(options?: ValidationOptions) {
-  return ValidateBy(
+export const isInstant = (value: unknown): value is string => parseInstant(value) !== null;
+
+export const IsInstant = (options?: ValidationOptions) =>
+  ValidateBy(
     {
       name: 'isInstant',
       validator: {
         validate: isInstant,
-        defaultMessage: buildMessage((each) => `${each}$property must be an ISO-8601 instant with an offset, e.g. 2026-11-03T08:15:00+08:00`, options),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must be an ISO-8601 instant with seconds, an offset and at most millisecond precision, e.g. "2026-11-15T00:00:00+08:00"`,
       },
     },
     options,
   );
-}

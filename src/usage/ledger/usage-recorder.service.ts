@@ -91,8 +91,9 @@ export class UsageRecorder {
   }
 
   /**
-   * Identical repeats are no-ops; a reused eventId with another body is DUPLICATE_CONFLICT,
-   * whether the first body came in this batch or long ago.
+   * Identical repeats are no-ops; a reused eventId with another body is DUPLICATE_CONFLICT. The
+   * owner of an id is the body stored for it, or, for an id new to the ledger, the first of its
+   * bodies in this job's order; every other body of the id is compared with that owner.
    */
   private async deduplicate(
     em: EntityManager,
@@ -101,27 +102,24 @@ export class UsageRecorder {
     result: BatchResult,
     reject: (e: UsageEvent, r: RejectionReason) => void,
   ): Promise<UsageEvent[]> {
-    const firstById = new Map<string, UsageEvent>();
-    const unique: UsageEvent[] = [];
-    for (const e of events) {
-      const first = firstById.get(e.eventId);
-      if (!first) {
-        firstById.set(e.eventId, e);
-        unique.push(e);
-      } else if (first.bodyHash === e.bodyHash) result.duplicates += 1;
-      else reject(e, 'DUPLICATE_CONFLICT');
-    }
-    const { claimed, existing } = await this.repo.claimEventIds(em, unique);
-    return unique.filter((e) => {
-      if (claimed.has(e.eventId)) return true;
-      const prior = existing.get(e.eventId)!;
-      if (prior.bodyHash !== e.bodyHash) reject(e, 'DUPLICATE_CONFLICT');
-      else if (retry && prior.outcome === 'rejected') return true;
-      else {
-        result.duplicates += 1;
-        result.outcomes.set(e.eventId, 'duplicate');
+    const groups = new Map<string, UsageEvent[]>();
+    for (const e of events) groups.set(e.eventId, [...(groups.get(e.eventId) ?? []), e]);
+    const { claimed, existing } = await this.repo.claimEventIds(em, [...groups.values()].map((g) => g[0]));
+    const fresh: UsageEvent[] = [];
+    for (const [id, bodies] of groups) {
+      const ownerHash = claimed.has(id) ? bodies[0].bodyHash : existing.get(id)!.bodyHash;
+      let processOwner = claimed.has(id) || (retry && existing.get(id)!.outcome === 'rejected');
+      for (const e of bodies) {
+        if (e.bodyHash !== ownerHash) reject(e, 'DUPLICATE_CONFLICT');
+        else if (processOwner) {
+          fresh.push(e);
+          processOwner = false;
+        } else {
+          result.duplicates += 1;
+          if (!result.outcomes.has(id)) result.outcomes.set(id, 'duplicate');
+        }
       }
-      return false;
-    });
+    }
+    return fresh.sort(byOccurrence);
   }
 }

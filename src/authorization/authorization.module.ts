@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { AuthorizationController } from './authorization.controller';
+import { AuthorizationRepository } from './authorization.repository';
+import { AuthorizationService } from './authorization.service';
+
+@Module({
+  imports: [SubscriptionsModule],
+  providers: [AuthorizationRepository, AuthorizationService],
+  controllers: [AuthorizationController],
+})
+export class AuthorizationModule {}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { bigintTransformer } from '../database/bigint.transformer';
+import { AuthorizationSnapshot } from './authorization-decision';
+
+interface SnapshotRow {
+  subscription_id: string;
+  status: AuthorizationSnapshot['status'];
+  cycle_end_at: Date | null;
+  plan_models: string[];
+  overage_mode: AuthorizationSnapshot['overageMode'];
+  overage_rate_per_million_fen: string;
+  overage_cap_fen: string | null;
+  cycle_overage_credits: string | null;
+  model_status: AuthorizationSnapshot['modelStatus'];
+  bucket_credits: string;
+  held_credits: string | number;
+  member_used_credits: string | null;
+  member_held_credits: string | number;
+  monthly_cap_credits: string | null;
+}
+
+/*
+ * One round trip per authorization, every step an index lookup: members_current_cover_idx
+ * (index-only, see its migration), then the primary keys of subscriptions, cycles, plans, models
+ * and member_cycle_usage, and buckets_subscription_idx for the balance. A membership ends by setting removed_at to the
+ * moment it ends, never to a later instant, so "current" is exactly "removed_at IS NULL".
+ * The plan is the current cycle's (a plan change takes effect at the roll); an ended
+ * subscription has no cycle and falls back to its own plan.
+ * Held credits are 0 until reservations exist; they will be sub-selects of their own.
+ */
+const SNAPSHOT_SQL = `
+  SELECT s.id AS subscription_id, s.status, c.end_at AS cycle_end_at,
+         p.models AS plan_models, p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen,
+         c.overage_credits AS cycle_overage_credits, mo.status AS model_status,
+         (SELECT COALESCE(SUM(b.remaining_credits), 0) FROM buckets b
+           WHERE b.subscription_id = s.id AND b.expires_at > $3 AND b.valid_from <= $3 AND b.remaining_credits > 0) AS bucket_credits,
+         0 AS held_credits,
+         (SELECT u.used_credits FROM member_cycle_usage u
+           WHERE u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id) AS member_used_credits,
+         0 AS member_held_credits,
+         m.monthly_cap_credits
+    FROM members m
+    JOIN subscriptions s ON s.id = m.subscription_id
+    LEFT JOIN cycles c ON c.id = s.current_cycle_id
+    JOIN plans p ON p.code = COALESCE(c.plan_code, s.plan_code)
+    LEFT JOIN models mo ON mo.code = $2
+   WHERE m.subscriber_id = $1 AND m.removed_at IS NULL`;
+
+@Injectable()
+export class AuthorizationRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The subscriber's current membership with its balance as of `now`, or null when it has none. */
+  async snapshot(subscriberId: string, model: string, now: Date): Promise<AuthorizationSnapshot | null> {
+    const rows: SnapshotRow[] = await this.dataSource.query(SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
+    return rows.length === 0 ? null : toSnapshot(rows[0]);
+  }
+}
+
+/** bigint and numeric come back as text; the transformer refuses a figure past 2^53 − 1. */
+const int = (value: string | number | null): number | null => bigintTransformer.from(value);
+
+function toSnapshot(r: SnapshotRow): AuthorizationSnapshot {
+  return {
+    subscriptionId: r.subscription_id,
+    status: r.status,
+    cycleEndAt: r.cycle_end_at,
+    planModels: r.plan_models,
+    overageMode: r.overage_mode,
+    overageRatePerMillionFen: int(r.overage_rate_per_million_fen) ?? 0,
+    overageCapFen: int(r.overage_cap_fen),
+    cycleOverageCredits: int(r.cycle_overage_credits) ?? 0,
+    modelStatus: r.model_status,
+    bucketCredits: int(r.bucket_credits) ?? 0,
+    heldCredits: int(r.held_credits) ?? 0,
+    memberUsedCredits: int(r.member_used_credits) ?? 0,
+    memberHeldCredits: int(r.member_held_credits) ?? 0,
+    monthlyCapCredits: int(r.monthly_cap_credits),
+  };
+}

@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CycleRater, RatedSlice } from './cycle-rater.service';
+import { RatingRunService } from './rating-run.service';
+
+export const SLICE_SIZE = 100;
+
+interface ChunkRow {
+  subscription_ids: string[];
+  done_count: number;
+  status: 'pending' | 'done';
+  period_end: Date;
+}
+
+/**
+ * Processes one chunk of a run. Progress (`done_count`) advances in the same transaction as each
+ * slice's charges, so a chunk job killed at any point resumes exactly where it stopped.
+ */
+@Injectable()
+export class RatingChunkService {
+  private readonly logger = new Logger(RatingChunkService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rater: CycleRater,
+    private readonly runs: RatingRunService,
+  ) {}
+
+  async process(runId: string, chunkNo: number): Promise<void> {
+    for (;;) {
+      const chunk = await this.load(runId, chunkNo);
+      if (!chunk || chunk.status === 'done') break;
+      const slice = chunk.subscription_ids.slice(chunk.done_count, chunk.done_count + SLICE_SIZE);
+      if (slice.length === 0) break;
+      await this.rateOrIsolate(runId, chunkNo, slice, chunk.period_end);
+    }
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`UPDATE rating_run_chunks SET status = 'done' WHERE run_id = $1 AND chunk_no = $2`, [runId, chunkNo]);
+      await this.runs.completeIfDone(em, runId);
+    });
+  }
+
+  /** A slice that fails is redone one subscription at a time, so one bad record cannot stall the run. */
+  private async rateOrIsolate(runId: string, chunkNo: number, slice: string[], periodEnd: Date): Promise<void> {
+    try {
+      await this.rater.rateSlice(slice, periodEnd, (em, r) => this.advance(em, runId, chunkNo, slice.length, r));
+    } catch (sliceError) {
+      this.logger.warn({ err: sliceError, runId, chunkNo }, 'slice failed; rating its subscriptions one by one');
+      for (const id of slice) {
+        try {
+          await this.rater.rateSlice([id], periodEnd, (em, r) => this.advance(em, runId, chunkNo, 1, r));
+        } catch (e) {
+          await this.advance(this.dataSource.manager, runId, chunkNo, 1, { charges: [], errors: [{ subscriptionId: id, message: String((e as Error).message ?? e) }] });
+        }
+      }
+    }
+  }
+
+  private async advance(em: EntityManager, runId: string, chunkNo: number, done: number, r: RatedSlice): Promise<void> {
+    const recurring = r.charges.filter((c) => c.type === 'RECURRING').length;
+    const overage = r.charges.filter((c) => c.type === 'OVERAGE').length;
+    const amount = r.charges.reduce((s, c) => s + c.amountFen, 0);
+    await em.query(
+      `UPDATE rating_run_chunks SET done_count = done_count + $3, recurring_count = recurring_count + $4, overage_count = overage_count + $5,
+              amount_fen = amount_fen + $6, errors = errors || $7::jsonb
+       WHERE run_id = $1 AND chunk_no = $2`,
+      [runId, chunkNo, done, recurring, overage, amount, JSON.stringify(r.errors)],
+    );
+  }
+
+  private async load(runId: string, chunkNo: number): Promise<ChunkRow | null> {
+    const [row]: ChunkRow[] = await this.dataSource.query(
+      `SELECT k.subscription_ids, k.done_count, k.status, r.period_end FROM rating_run_chunks k JOIN rating_runs r ON r.id = k.run_id
+       WHERE k.run_id = $1 AND k.chunk_no = $2`,
+      [runId, chunkNo],
+    );
+    return row ?? null;
+  }
+}
