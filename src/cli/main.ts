@@ -7,12 +7,13 @@ import { ConfigError, loadConfig } from '../config/app-config';
 import { ensureDatabase } from '../database/ensure-database';
 import { ApiKeysService } from '../access/api-keys.service';
 import { parseRole } from '../access/role';
+import { watchRun } from './rating-run-progress';
 
 /** Operations CLI: the same modules as the service, without HTTP or queue processors. */
-async function withContext<T>(run: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
+async function withContext<T>(run: (ctx: INestApplicationContext) => Promise<T>, role: 'cli' | 'worker' = 'cli'): Promise<T> {
   const config = loadConfig();
   if (config.NODE_ENV !== 'production' && config.MIGRATIONS_RUN) await ensureDatabase(config.DATABASE_URL);
-  const ctx = await NestFactory.createApplicationContext(AppModule.forRole('cli', config), { logger: ['error'] });
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRole(role, { ...config, APP_ROLE: role === 'cli' ? 'api' : role }), { logger: ['error'] });
   try {
     return await run(ctx);
   } finally {
@@ -35,6 +36,17 @@ program
   .action(async (opts: { name: string; role: string }) => {
     const key = await withContext((ctx) => ctx.get(ApiKeysService).create(opts.name, opts.role));
     process.stdout.write(`${JSON.stringify(key, null, 2)}\n`);
+  });
+
+program
+  .command('rating-run:start')
+  .description('start a bill run for an ended period and show its progress until it ends')
+  .requiredOption('--period <YYYY-MM>', 'the billing period to rate (earlier unrated cycles are caught up)')
+  .action(async (opts: { period: string }) => {
+    // The CLI process works on the run too (it boots the worker role), alongside any running workers.
+    const view = await withContext((ctx) => watchRun(ctx, opts.period), 'worker');
+    process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    if (view.status !== 'completed') process.exitCode = 1;
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
