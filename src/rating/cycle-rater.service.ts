@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { overageChargeFen } from '../billing-rules';
 import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
+import { Subscription } from '../subscriptions/entities/subscription.entity';
 
 interface DueCycle {
   id: string;
@@ -49,7 +50,8 @@ export class CycleRater {
          WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE OF s`,
         [ids, periodEnd.toISOString()],
       );
-      for (const { id } of locked.filter((l) => l.needs_roll)) await this.roller.lockAndRoll(em, id, periodEnd);
+      const toRoll = locked.filter((l) => l.needs_roll).map((l) => l.id);
+      if (toRoll.length) await this.roller.rollLockedMany(em, await em.findBy(Subscription, { id: In(toRoll) }), periodEnd);
       const cycles = await this.closedUnrated(em, ids, periodEnd);
       const written = await this.charges.writeMany(em, cycles.flatMap(toCharges));
       if (cycles.length) await em.query(`UPDATE cycles SET status = 'rated', rated_at = now() WHERE id = ANY($1::uuid[])`, [cycles.map((c) => c.id)]);

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CycleRater, RatedSlice } from './cycle-rater.service';
 import { RatingRunService } from './rating-run.service';
 
-export const SLICE_SIZE = 100;
+export const SLICE_SIZE = 500;
 
 interface ChunkRow {
   subscription_ids: string[];

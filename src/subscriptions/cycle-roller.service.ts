@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { nextCycle, rolloverCredits } from '../billing-rules';
 import { Plan } from '../catalog/entities/plan.entity';
 import { NotFoundProblem } from '../common/http/domain.exception';
 import { BucketRow } from './entities/bucket.entity';
 import { Cycle } from './entities/cycle.entity';
-import { Member } from './entities/member.entity';
 import { Subscription } from './entities/subscription.entity';
+import { CycleRollWriter, NextCycle } from './cycle-roll.writer';
 
 export interface CycleTerms {
   start: Date;
@@ -17,25 +17,34 @@ export interface CycleTerms {
   allowanceCredits: number;
 }
 
+interface EndedCycle {
+  id: string;
+  subscription_id: string;
+  end_at: Date;
+  plan_code: string;
+  unused: string;
+}
+
 /**
  * The cycle roll: the one place where cycles close and open. Everything that touches a
- * subscription (usage, authorization, top-ups, lifecycle and member changes, the bill run) calls
- * `lockAndRoll` first. The subscription row lock serialises racing callers; the partial unique
- * index on open cycles and the (cycle, kind) index on plan/rollover buckets make a double roll
- * impossible even if that lock were bypassed.
+ * subscription (usage, authorization, top-ups, lifecycle and member changes, the bill run) rolls
+ * it first. One subscription or thousands go through the same set-based steps, a month at a time.
+ * The subscription row lock serialises racing callers; the partial unique index on open cycles and
+ * the (cycle, kind) index on plan/rollover buckets make a double roll impossible even without it.
  */
 @Injectable()
 export class CycleRoller {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly writer: CycleRollWriter,
   ) {}
 
   /** Locks the subscription (FOR UPDATE) inside `em`'s transaction and rolls it up to `until`. */
   async lockAndRoll(em: EntityManager, subscriptionId: string, until: Date): Promise<Subscription> {
     const sub = await em.findOne(Subscription, { where: { id: subscriptionId }, lock: { mode: 'pessimistic_write' } });
     if (!sub) throw new NotFoundProblem('Subscription', subscriptionId);
-    await this.roll(em, sub, until);
+    await this.rollLockedMany(em, [sub], until);
     return sub;
   }
 
@@ -46,28 +55,34 @@ export class CycleRoller {
 
   /** Opens a subscription's first cycle with its plan bucket (caller holds the new row). */
   async openFirstCycle(em: EntityManager, sub: Subscription, terms: CycleTerms): Promise<Cycle> {
-    return this.openCycle(em, sub, sub.planCode, terms, true);
+    const [id] = await this.writer.openCycles(em, [{ sub, planCode: sub.planCode, terms, first: true, rollover: 0 }]);
+    return em.findOneByOrFail(Cycle, { id });
   }
 
   /** Rolls a subscription whose row the caller has already locked in `em`'s transaction. */
   async rollLocked(em: EntityManager, sub: Subscription, until: Date): Promise<void> {
-    await this.roll(em, sub, until);
+    await this.rollLockedMany(em, [sub], until);
   }
 
-  private async roll(em: EntityManager, sub: Subscription, until: Date): Promise<void> {
-    while (sub.currentCycleId) {
-      const cycle = await em.findOneByOrFail(Cycle, { id: sub.currentCycleId });
-      if (cycle.endAt.getTime() > until.getTime()) return;
-      const unused = await this.closeCycle(em, cycle, cycle.endAt);
-      if (sub.status === 'cancelled') {
-        await this.endSubscription(em, sub, cycle.endAt);
-        return;
-      }
-      await this.openSuccessor(em, sub, cycle, unused);
+  /**
+   * Rolls subscriptions the caller has locked, month by month, until none has a cycle ending at
+   * or before `until`. The objects are updated to their rolled state.
+   */
+  async rollLockedMany(em: EntityManager, subs: Subscription[], until: Date): Promise<void> {
+    let due = subs.filter((s) => s.currentCycleId !== null);
+    while (due.length > 0) {
+      const ended = await this.closeDue(em, due, until);
+      if (ended.size === 0) return;
+      const rolled = due.filter((s) => ended.has(s.id));
+      const cancelled = rolled.filter((s) => s.status === 'cancelled');
+      due = rolled.filter((s) => s.status !== 'cancelled');
+      // A cancelled subscription ends with its cycle instead of opening the next one.
+      await this.writer.endSubscriptions(em, cancelled.map((s) => ({ sub: s, at: ended.get(s.id)!.end_at })));
+      await this.openSuccessors(em, due, ended);
     }
   }
 
-  /** Closes a cycle at `at`: its plan credits left become final as the cycle's unused credits. */
+  /** Closes a cycle at `at` (a termination): its plan credits left become final. */
   async closeCycle(em: EntityManager, cycle: Cycle, at: Date): Promise<number> {
     const plan = await em.findOneBy(BucketRow, { cycleId: cycle.id, kind: 'plan' });
     const unused = plan?.remainingCredits ?? 0;
@@ -77,63 +92,36 @@ export class CycleRoller {
 
   /** Ends the subscription at `at`: no open cycle, memberships end at the same instant. */
   async endSubscription(em: EntityManager, sub: Subscription, at: Date): Promise<void> {
-    sub.status = 'ended';
-    sub.endedAt = at;
-    sub.currentCycleId = null;
-    await em.update(Subscription, { id: sub.id }, { status: 'ended', endedAt: at, currentCycleId: null });
-    await em
-      .createQueryBuilder()
-      .update(Member)
-      .set({ removedAt: () => `GREATEST(added_at, :at::timestamptz)` })
-      .setParameter('at', at.toISOString())
-      .where('subscription_id = :id AND removed_at IS NULL', { id: sub.id })
-      .execute();
+    await this.writer.endSubscriptions(em, [{ sub, at }]);
   }
 
-  private async openSuccessor(em: EntityManager, sub: Subscription, ended: Cycle, unused: number): Promise<void> {
-    const endedPlan = await em.findOneByOrFail(Plan, { code: ended.planCode });
-    const planCode = sub.pendingPlanCode ?? sub.planCode;
-    const plan = planCode === endedPlan.code ? endedPlan : await em.findOneByOrFail(Plan, { code: planCode });
-    const next = nextCycle(ended.endAt, this.config.BILLING_TZ);
-    sub.planCode = planCode;
-    sub.pendingPlanCode = null;
-    const cycle = await this.openCycle(em, sub, planCode, { ...next, feeFen: plan.monthlyFeeFen, allowanceCredits: plan.allowanceCredits }, false);
-    // The rollover follows the plan of the cycle that ended, and only its plan bucket rolls over.
-    const carried = rolloverCredits(unused, endedPlan.rolloverPercent, endedPlan.rolloverMaxCredits);
-    if (carried > 0) await this.grant(em, sub.id, cycle, 'rollover', carried);
-  }
-
-  private async openCycle(em: EntityManager, sub: Subscription, planCode: string, t: CycleTerms, first: boolean): Promise<Cycle> {
-    const cycle = await em.save(
-      em.create(Cycle, {
-        subscriptionId: sub.id,
-        period: t.period,
-        startAt: t.start,
-        endAt: t.end,
-        planCode,
-        firstCycle: first,
-        feeFen: t.feeFen,
-        allowanceCredits: t.allowanceCredits,
-        status: 'open',
-        overageCredits: 0,
-        unbilledCredits: 0,
-      }),
+  /** Closes, at their natural end, the open cycles that ended by `until`; unused plan credits become final. */
+  private async closeDue(em: EntityManager, subs: Subscription[], until: Date): Promise<Map<string, EndedCycle>> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
+    const [rows]: [EndedCycle[], number] = await em.query(
+      `UPDATE cycles c SET status = 'closed', closed_at = c.end_at,
+              unused_plan_credits = COALESCE((SELECT b.remaining_credits FROM buckets b WHERE b.cycle_id = c.id AND b.kind = 'plan'), 0)
+       WHERE c.id = ANY($1::uuid[]) AND c.status = 'open' AND c.end_at <= $2
+       RETURNING c.id, c.subscription_id, c.end_at, c.plan_code, c.unused_plan_credits AS unused`,
+      [subs.map((s) => s.currentCycleId), until.toISOString()],
     );
-    sub.currentCycleId = cycle.id;
-    await em.update(Subscription, { id: sub.id }, { currentCycleId: cycle.id, planCode, pendingPlanCode: sub.pendingPlanCode });
-    if (t.allowanceCredits > 0) await this.grant(em, sub.id, cycle, 'plan', t.allowanceCredits);
-    return cycle;
+    return new Map(rows.map((r) => [r.subscription_id, r]));
   }
 
-  private async grant(em: EntityManager, subscriptionId: string, cycle: Cycle, kind: 'plan' | 'rollover', credits: number): Promise<void> {
-    await em.insert(BucketRow, {
-      subscriptionId,
-      cycleId: cycle.id,
-      kind,
-      grantedCredits: credits,
-      remainingCredits: credits,
-      validFrom: cycle.startAt,
-      expiresAt: cycle.endAt,
+  /** Opens the next cycle with the plan in force (the pending one, if any) and the ended plan's rollover. */
+  private async openSuccessors(em: EntityManager, subs: Subscription[], ended: Map<string, EndedCycle>): Promise<void> {
+    if (subs.length === 0) return;
+    const codes = new Set(subs.flatMap((s) => [s.pendingPlanCode ?? s.planCode, ended.get(s.id)!.plan_code]));
+    const plans = new Map((await em.findBy(Plan, { code: In([...codes]) })).map((p) => [p.code, p]));
+    const next: NextCycle[] = subs.map((sub) => {
+      const previous = ended.get(sub.id)!;
+      const endedPlan = plans.get(previous.plan_code)!;
+      const plan = plans.get(sub.pendingPlanCode ?? sub.planCode)!;
+      const bounds = nextCycle(previous.end_at, this.config.BILLING_TZ);
+      // The rollover follows the plan of the cycle that ended, and only its plan bucket rolls over.
+      const rollover = rolloverCredits(Number(previous.unused), endedPlan.rolloverPercent, endedPlan.rolloverMaxCredits);
+      return { sub, planCode: plan.code, terms: { ...bounds, feeFen: plan.monthlyFeeFen, allowanceCredits: plan.allowanceCredits }, first: false, rollover };
     });
+    await this.writer.openCycles(em, next);
   }
 }

@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { BalanceService } from './balance.service';
 import { CycleRoller } from './cycle-roller.service';
+import { CycleRollWriter } from './cycle-roll.writer';
 import { MembersService } from './members.service';
 import { SubscriptionLifecycleService } from './subscription-lifecycle.service';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -16,7 +17,7 @@ import { Subscription } from './entities/subscription.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, Cycle, BucketRow, Member, MemberCycleUsage]), AccountsModule, CatalogModule],
-  providers: [CycleRoller, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
+  providers: [CycleRoller, CycleRollWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
   controllers: [SubscriptionsController],
   exports: [CycleRoller, SubscriptionsService, SubscriptionLifecycleService, BalanceService],
 })
