@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { CycleRater, RatedSlice } from './cycle-rater.service';
 import { RatingRunService } from './rating-run.service';
-
-export const SLICE_SIZE = 500;
 
 interface ChunkRow {
   subscription_ids: string[];
@@ -24,13 +23,14 @@ export class RatingChunkService {
     private readonly dataSource: DataSource,
     private readonly rater: CycleRater,
     private readonly runs: RatingRunService,
+    private readonly config: AppConfig,
   ) {}
 
   async process(runId: string, chunkNo: number): Promise<void> {
     for (;;) {
       const chunk = await this.load(runId, chunkNo);
       if (!chunk || chunk.status === 'done') break;
-      const slice = chunk.subscription_ids.slice(chunk.done_count, chunk.done_count + SLICE_SIZE);
+      const slice = chunk.subscription_ids.slice(chunk.done_count, chunk.done_count + this.config.RATING_SLICE_SIZE);
       if (slice.length === 0) break;
       await this.rateOrIsolate(runId, chunkNo, slice, chunk.period_end);
     }

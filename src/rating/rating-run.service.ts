@@ -14,7 +14,6 @@ import { RatingRunView } from './dto/rating-run.dto';
 import { canMove } from './rating-run-lifecycle';
 
 export const RATING_JOBS = { start: 'start-run', chunk: 'rate-chunk', monthly: 'monthly-bill-run', resume: 'resume-stuck-runs' } as const;
-export const CHUNK_SIZE = 1000;
 
 interface ChunkTotals {
   done: string;
@@ -53,16 +52,17 @@ export class RatingRunService {
       const run = await em.findOne(RatingRun, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
       if (!run || !canMove(run.status, 'running')) return null;
       const ids = await this.dueSubscriptions(em, run.periodEnd);
-      for (let i = 0; i * CHUNK_SIZE < ids.length; i++) {
+      const size = this.config.RATING_CHUNK_SIZE;
+      for (let i = 0; i * size < ids.length; i++) {
         await em.query(`INSERT INTO rating_run_chunks (run_id, chunk_no, subscription_ids) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
           runId,
           i,
-          ids.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE),
+          ids.slice(i * size, (i + 1) * size),
         ]);
       }
       const status = ids.length === 0 ? 'completed' : 'running';
       await em.update(RatingRun, { id: runId }, { status, total: ids.length, startedAt: new Date(), finishedAt: status === 'completed' ? new Date() : null });
-      return Math.ceil(ids.length / CHUNK_SIZE);
+      return Math.ceil(ids.length / size);
     });
     for (let i = 0; chunks !== null && i < chunks; i++) {
       await this.queue.add(RATING_JOBS.chunk, { runId, chunkNo: i }, { jobId: `chunk-${runId}-${i}` });
