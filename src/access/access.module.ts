@@ -6,11 +6,12 @@ import { ApiKey } from './entities/api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeyGuard } from './api-key.guard';
+import { WhoamiController } from './whoami.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
   providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  controllers: [ApiKeysController],
+  controllers: [ApiKeysController, WhoamiController],
   exports: [ApiKeysService],
 })
 export class AccessModule implements OnApplicationBootstrap {

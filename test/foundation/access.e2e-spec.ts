@@ -53,6 +53,13 @@ describe('access: API keys and the role guard', () => {
     expect(Number(count[0].n)).toBe(0);
   });
 
+  it('whoami answers every role with its own key', async () => {
+    const key = await t.keyFor('provider:deepseek');
+    const res = await t.http().get('/v1/whoami').set(bearer(key));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ role: 'provider:deepseek', name: 'k-provider:deepseek' });
+  });
+
   it('revoking an unknown or malformed id is a 404', async () => {
     const unknown = await t.http().delete('/v1/api-keys/6a1f1c62-5a7e-4b8e-9a53-0d6d1b0f2a11').set(bearer(t.adminKey));
     expect(unknown.status).toBe(404);
