@@ -18,12 +18,21 @@ import { ChargesModule } from './charges/charges.module';
 import { RatingModule } from './rating/rating.module';
 import { RatingWorkerModule } from './rating/rating-worker.module';
 import { AuthorizationModule } from './authorization/authorization.module';
+import { SettlementModule } from './settlement/settlement.module';
+import { SettlementWorkerModule } from './settlement/settlement-worker.module';
+import { InvoicesModule } from './invoices/invoices.module';
+import { StatementsModule } from './statements/statements.module';
+import { TopupsModule } from './topups/topups.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
-const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule, AuthorizationModule, ChargesModule, RatingModule];
+const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule, AuthorizationModule, ChargesModule, RatingModule, SettlementModule, InvoicesModule, StatementsModule, TopupsModule, AlertsModule, WebhooksModule];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
-const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule, RatingWorkerModule];
+const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule, RatingWorkerModule, SettlementWorkerModule, AlertsWorkerModule, WebhooksWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` processes queues, `all` does both.

@@ -8,6 +8,7 @@ import { ensureDatabase } from '../database/ensure-database';
 import { ApiKeysService } from '../access/api-keys.service';
 import { parseRole } from '../access/role';
 import { watchRun } from './rating-run-progress';
+import { SettlementRunner } from '../settlement/settlement-runner.service';
 
 /** Operations CLI: the same modules as the service, without HTTP or queue processors. */
 async function withContext<T>(run: (ctx: INestApplicationContext) => Promise<T>, role: 'cli' | 'worker' = 'cli'): Promise<T> {
@@ -47,6 +48,14 @@ program
     const view = await withContext((ctx) => watchRun(ctx, opts.period), 'worker');
     process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
     if (view.status !== 'completed') process.exitCode = 1;
+  });
+
+program
+  .command('settlement:run')
+  .description('export every PENDING charge into one settlement batch file (finishing any batch a crash left preparing)')
+  .action(async () => {
+    const { body } = await withContext((ctx) => ctx.get(SettlementRunner).run(null));
+    process.stdout.write(body ? `${JSON.stringify(body, null, 2)}\n` : 'no pending charges: no batch\n');
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

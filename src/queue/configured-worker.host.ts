@@ -14,10 +14,16 @@ export abstract class ConfiguredWorkerHost extends WorkerHost implements OnAppli
   }
 
   onApplicationBootstrap(): void {
+    const lockDuration = this.config.WORKER_LOCK_DURATION_MS;
     Object.assign(this.worker.opts, {
-      lockDuration: this.config.WORKER_LOCK_DURATION_MS,
+      lockDuration,
+      lockRenewTime: lockDuration / 2,
       stalledInterval: this.config.WORKER_STALLED_INTERVAL_MS,
     });
+    // BullMQ builds its lock manager (which renews the locks of running jobs) in the constructor,
+    // from the default settings; rebuild it so renewal follows the configured lock duration,
+    // otherwise a healthy job longer than the lock would be taken for stalled and run again.
+    (this.worker as unknown as { createLockManager(): void }).createLockManager();
     this.worker.concurrency = this.concurrency();
     this.worker.run().catch((err: unknown) => new Logger(this.constructor.name).error({ err }, 'worker stopped with an error'));
   }

@@ -3,6 +3,9 @@ export const QUEUES = {
   usageEvents: 'usage-events',
   maintenance: 'maintenance',
   rating: 'rating',
+  settlement: 'settlement',
+  webhookDeliveries: 'webhook-deliveries',
+  alerts: 'alerts',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

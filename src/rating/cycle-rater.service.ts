@@ -43,11 +43,13 @@ export class CycleRater {
   async rateSlice(subscriptionIds: string[], periodEnd: Date, onCommit: (em: EntityManager, r: RatedSlice) => Promise<void>): Promise<RatedSlice> {
     return this.dataSource.transaction(async (em) => {
       const ids = [...subscriptionIds].sort();
-      // Locking every subscription of the slice (not only those to roll) keeps a concurrent usage
-      // batch from closing a cycle between our roll and our read of closed cycles.
+      // Lock every subscription of the slice (not only those to roll), so a concurrent usage batch
+      // cannot close a cycle between our roll and our read of closed cycles. The state is read by
+      // a second statement: one that waited for the locks would see its joins as they were before.
+      await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
       const locked: { id: string; needs_roll: boolean }[] = await em.query(
         `SELECT s.id, COALESCE(c.end_at <= $2, false) AS needs_roll FROM subscriptions s LEFT JOIN cycles c ON c.id = s.current_cycle_id
-         WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE OF s`,
+         WHERE s.id = ANY($1::uuid[])`,
         [ids, periodEnd.toISOString()],
       );
       const toRoll = locked.filter((l) => l.needs_roll).map((l) => l.id);

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { overageCapCredits } from '../billing-rules';
+import { Plan } from '../catalog/entities/plan.entity';
 import { CycleRoller } from './cycle-roller.service';
 import { BalanceView, MemberUsageView } from './dto/balance.view';
 import { CycleRef } from './dto/subscription.view';
@@ -9,6 +11,13 @@ import { Member } from './entities/member.entity';
 import { MemberCycleUsage } from './entities/member-cycle-usage.entity';
 import { Subscription } from './entities/subscription.entity';
 
+/** The payg spending cap of the open cycle: its overage credit limit and whether it is used up. */
+export interface SpendingCap {
+  /** floor(capFen × 1,000,000 / rate) of the cycle's plan; null for block plans and uncapped payg. */
+  overageCapCredits: number | null;
+  spendingCapReached: boolean;
+}
+
 /** The balance as of now: rolled first, then read in the same transaction. */
 @Injectable()
 export class BalanceService {
@@ -17,7 +26,7 @@ export class BalanceService {
     private readonly roller: CycleRoller,
   ) {}
 
-  async balance(id: string, now = new Date()): Promise<BalanceView> {
+  async balance(id: string, now = new Date()): Promise<BalanceView & SpendingCap> {
     return this.dataSource.transaction(async (em) => {
       const sub = await this.roller.lockAndRoll(em, id, now);
       const cycle = sub.currentCycleId ? await em.findOneByOrFail(Cycle, { id: sub.currentCycleId }) : null;
@@ -32,8 +41,15 @@ export class BalanceService {
         unbilledCredits: cycle?.unbilledCredits ?? 0,
         heldCredits: 0,
         members: await this.members(em, sub, cycle),
+        ...(await this.spendingCap(em, cycle)),
       };
     });
+  }
+
+  private async spendingCap(em: EntityManager, cycle: Cycle | null): Promise<SpendingCap> {
+    const plan = cycle ? await em.findOneByOrFail(Plan, { code: cycle.planCode }) : null;
+    const cap = plan?.overageMode === 'payg' ? overageCapCredits(plan.overageCapFen, plan.overageRatePerMillionFen) : null;
+    return { overageCapCredits: cap, spendingCapReached: cap !== null && cycle!.overageCredits >= cap };
   }
 
   private async buckets(em: EntityManager, sub: Subscription, now: Date) {

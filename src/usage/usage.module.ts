@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
@@ -8,7 +9,7 @@ import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
 
 @Module({
-  imports: [SubscriptionsModule],
+  imports: [SubscriptionsModule, AlertsModule],
   providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository],

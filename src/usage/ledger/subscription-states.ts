@@ -36,12 +36,18 @@ interface StateRow {
 }
 
 /**
- * Locks the subscriptions in id order (concurrent batches over the same rows never deadlock) and
- * reads, in the same round trip, each one's open cycle, that cycle's plan and its usable buckets.
+ * Locks the subscriptions in id order (concurrent batches over the same rows never deadlock), then
+ * reads each one's open cycle, plan and usable buckets.
+ *
+ * The read must be a second statement. Under READ COMMITTED a statement that waited for a row lock
+ * re-checks only the locked rows; its joins and sub-selects keep the snapshot taken before the
+ * wait, so balances read in the locking statement itself could predate the batch that held the
+ * lock, and the same credits would be spent twice.
  */
 export async function lockAndLoadStates(em: EntityManager, ids: string[], from: Date): Promise<Map<string, SubscriptionState>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
+  await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [sorted]);
   const rows: StateRow[] = await em.query(
     `SELECT s.id, s.account_id, s.plan_code, s.pending_plan_code, s.status, s.start_at, s.ended_at, s.current_cycle_id,
             c.start_at AS c_start, c.end_at AS c_end, c.plan_code AS c_plan, c.overage_credits AS c_overage,
@@ -53,7 +59,7 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
      FROM subscriptions s
      LEFT JOIN cycles c ON c.id = s.current_cycle_id
      JOIN plans p ON p.code = COALESCE(c.plan_code, s.plan_code)
-     WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE OF s`,
+     WHERE s.id = ANY($1::uuid[])`,
     [sorted, from.toISOString()],
   );
   return new Map(rows.map((r) => [r.id, toState(em, r)]));

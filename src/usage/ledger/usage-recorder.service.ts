@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AlertDetector } from '../../alerts/alert-detector.service';
 import { AppConfig } from '../../config/app-config';
 import { CycleRoller } from '../../subscriptions/cycle-roller.service';
 import { membershipAt, screenByClock } from '../event-screening';
@@ -40,6 +41,7 @@ export class UsageRecorder {
     private readonly config: AppConfig,
     private readonly repo: UsageLedgerRepository,
     private readonly roller: CycleRoller,
+    private readonly alerts: AlertDetector,
   ) {}
 
   async record(input: UsageEvent[], opts: RecordOptions = {}): Promise<BatchResult> {
@@ -80,6 +82,7 @@ export class UsageRecorder {
     await rater.flush();
     await this.repo.insertLedger(em, rater.ledgerRows);
     await this.repo.addMemberUsage(em, rater.memberUsage);
+    await this.alerts.afterUsage(em, new Set(rater.ledgerRows.map((r) => r.subscriptionId)), now);
     await this.repo.insertRejected(em, rejected);
     // A conflicting body never owns its eventId: only the owner's own rejections mark the id.
     const ownRejections = rejected.filter((r) => r.reason !== 'DUPLICATE_CONFLICT').map((r) => r.event.eventId);

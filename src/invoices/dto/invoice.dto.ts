@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { PERIOD_PATTERN, ChargeView } from '../../charges/dto/charge.dto';
+import { PageQuery } from '../../common/pagination/pagination';
+import { IsInstant } from '../../common/validation/instant.validator';
+
+export type InvoiceStatus = 'open' | 'final';
+
+export class InvoiceFilter {
+  @ApiPropertyOptional({ example: '2026-11' }) @IsOptional() @Matches(PERIOD_PATTERN, { message: 'period must be YYYY-MM' })
+  period?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  accountId?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'only invoices whose updatedAt is at or after this instant' })
+  @IsOptional()
+  @IsInstant()
+  updatedSince?: string;
+}
+
+export class InvoiceQuery extends IntersectionType(PageQuery, InvoiceFilter) {}
+
+export class InvoiceView {
+  @ApiProperty() id: string;
+  @ApiProperty() accountId: string;
+  @ApiProperty({ example: '2026-11' }) billingPeriod: string;
+  @ApiProperty({ enum: ['open', 'final'], description: 'final once the period has ended and every cycle of the account in it is rated' })
+  status: InvoiceStatus;
+  @ApiProperty({ type: [ChargeView] }) lines: ChargeView[];
+  @ApiProperty({ description: 'sum of the lines amountFen' }) totalFen: number;
+  @ApiProperty({ description: 'sum of the lines taxFen' }) taxFen: number;
+  @ApiProperty({ description: 'last change of a line, of a cycle of the period, or the period end once passed' }) updatedAt: string;
+}

@@ -1,0 +1,28 @@
+import { csvLine } from '../settlement/csv';
+import { InvoiceView } from './dto/invoice.dto';
+
+const HEADER = [
+  'invoiceId',
+  'accountId',
+  'billingPeriod',
+  'invoiceStatus',
+  'recordId',
+  'chargeType',
+  'description',
+  'quantity',
+  'amountFen',
+  'taxFen',
+  'currency',
+  'chargeStatus',
+];
+
+/** One row per invoice line, the invoice's own fields repeated; totals are the sums of the rows. */
+export function invoicesCsv(invoices: InvoiceView[]): string {
+  let out = csvLine(HEADER);
+  for (const inv of invoices) {
+    for (const l of inv.lines) {
+      out += csvLine([inv.id, inv.accountId, inv.billingPeriod, inv.status, l.id, l.type, l.description, l.quantity, l.amountFen, l.taxFen, l.currency, l.status]);
+    }
+  }
+  return out;
+}

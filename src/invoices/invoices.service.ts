@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { periodBounds } from '../billing-rules';
+import { ChargeView } from '../charges/dto/charge.dto';
+import { Charge } from '../charges/entities/charge.entity';
+import { NotFoundProblem } from '../common/http/domain.exception';
+import { decodeKeyset, encodeKeyset, isIsoInstant } from '../common/pagination/keyset-cursor';
+import { Page } from '../common/pagination/pagination';
+import { AppConfig } from '../config/app-config';
+import { InvoiceQuery, InvoiceView } from './dto/invoice.dto';
+import { HeadFilter, InvoiceHead, invoiceHeads } from './invoice-heads';
+
+@Injectable()
+export class InvoicesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Ordered by (updatedAt, id) ascending, so `updatedSince` plus the cursor is a change feed. */
+  async list(q: InvoiceQuery): Promise<Page<InvoiceView>> {
+    const limit = q.limit ?? 50;
+    const filter: HeadFilter = { accountId: q.accountId, period: q.period, updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined };
+    if (q.cursor) {
+      const [updatedAt, id] = decodeKeyset(q.cursor, isIsoInstant);
+      filter.after = { updatedAt, id };
+    }
+    const heads = await this.heads(filter, limit + 1);
+    const data = await this.withLines(heads.slice(0, limit));
+    const last = data[data.length - 1];
+    return { data, nextCursor: heads.length > limit && last ? encodeKeyset(last.updatedAt, last.id) : null };
+  }
+
+  /** `accountId` confines a scoped key: another account's invoice is not found. */
+  async get(id: string, accountId?: string): Promise<InvoiceView> {
+    const [head] = await this.heads({ id, accountId }, 1);
+    if (!head) throw new NotFoundProblem('Invoice', id);
+    return (await this.withLines([head]))[0];
+  }
+
+  private async heads(filter: HeadFilter, limit: number): Promise<InvoiceHead[]> {
+    const periods = await this.periodsOf(filter);
+    const ends = new Map(periods.map((p) => [p, periodBounds(p, this.config.BILLING_TZ).end]));
+    return invoiceHeads(this.dataSource.manager, filter, ends, new Date(), limit);
+  }
+
+  private async periodsOf(f: HeadFilter): Promise<string[]> {
+    if (f.period) return [f.period];
+    const rows: { billing_period: string }[] = f.id
+      ? await this.dataSource.query(`SELECT billing_period FROM invoices WHERE id = $1`, [f.id])
+      : await this.dataSource.query(`SELECT DISTINCT billing_period FROM invoices WHERE $1::uuid IS NULL OR account_id = $1`, [f.accountId ?? null]);
+    return rows.map((r) => r.billing_period);
+  }
+
+  private async withLines(heads: InvoiceHead[]): Promise<InvoiceView[]> {
+    if (heads.length === 0) return [];
+    const charges = await this.dataSource.getRepository(Charge).find({
+      where: { accountId: In([...new Set(heads.map((h) => h.accountId))]), billingPeriod: In([...new Set(heads.map((h) => h.billingPeriod))]) },
+      order: { seq: 'ASC' },
+    });
+    return heads.map((h) => {
+      const lines = charges.filter((c) => c.accountId === h.accountId && c.billingPeriod === h.billingPeriod).map(ChargeView.of);
+      return {
+        id: h.id,
+        accountId: h.accountId,
+        billingPeriod: h.billingPeriod,
+        status: h.final ? 'final' : 'open',
+        lines,
+        totalFen: sumFen(lines.map((l) => l.amountFen)),
+        taxFen: sumFen(lines.map((l) => l.taxFen)),
+        updatedAt: h.updatedAt.toISOString(),
+      };
+    });
+  }
+}
+
+/** Exact sum of fen amounts; a total beyond 2^53 − 1 is a data error, never rounded. */
+function sumFen(values: number[]): number {
+  const total = values.reduce((acc, v) => acc + BigInt(v), 0n);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`invoice total ${total} exceeds 2^53 - 1`);
+  return Number(total);
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { localDate } from '../billing-rules';
+import { AppConfig } from '../config/app-config';
+import { DomainException } from '../common/http/domain.exception';
+import { IdempotencyRef, IdempotencyService, Outcome } from '../common/idempotency/idempotency.service';
+import { sourcesOf, targetOf } from './charge-status';
+import { BatchView } from './dto/settlement.dto';
+import { SettlementBatch } from './entities/settlement-batch.entity';
+import { SettlementFileWriter } from './settlement-file-writer';
+
+/** One settlement run at a time across every process: a session-level advisory lock. */
+const RUN_LOCK_SQL = `SELECT pg_advisory_lock(hashtext('tpb:settlement-run'))`;
+const RUN_UNLOCK_SQL = `SELECT pg_advisory_unlock(hashtext('tpb:settlement-run'))`;
+
+/**
+ * The settlement run, in three phases (docs/settlement.md):
+ * 1. one transaction: create the batch `preparing` and move every PENDING charge into it;
+ * 2. stream the batch from the database to `<file>.tmp`, hashing as it goes, fsync, rename;
+ * 3. mark the batch `ready` with its sha256.
+ * Every run first finishes a batch a crash left `preparing`, so charges are never lost and never
+ * in two batches: membership is decided once, in phase 1, and the file is a function of it.
+ */
+@Injectable()
+export class SettlementRunner {
+  private readonly logger = new Logger(SettlementRunner.name);
+  /** Test seam: called after the file is in place and before the batch is marked ready. */
+  beforeMarkReady: (batchId: string) => Promise<void> = async () => undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyService,
+    private readonly files: SettlementFileWriter,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** 201 with the new batch, or 204 (body null) when nothing was pending. */
+  run(idem: IdempotencyRef | null): Promise<Outcome<BatchView | null>> {
+    return this.withRunLock(async (conn) => {
+      await this.completePreparing(conn.manager);
+      const outcome = await this.idempotency.execute<{ id: string } | null>(idem, async (em) => {
+        const id = await this.gather(em);
+        return id ? { status: 201, body: { id } } : { status: 204, body: null };
+      });
+      if (!outcome.body) return { status: 204, body: null };
+      await this.completePreparing(conn.manager);
+      const batch = await conn.manager.findOneByOrFail(SettlementBatch, { id: outcome.body.id });
+      return { status: 201, body: BatchView.of(batch) };
+    });
+  }
+
+  /** Phase 1. Returns the new batch id, or null when no charge is pending. */
+  async gather(em: EntityManager): Promise<string | null> {
+    const [{ pending }] = await em.query(`SELECT EXISTS (SELECT 1 FROM charges WHERE status = ANY($1)) AS pending`, [sourcesOf('export')]);
+    if (!pending) return null;
+    const id = randomUUID();
+    await em.query(`INSERT INTO settlement_batches (id, status, file_name) VALUES ($1, 'preparing', $2)`, [id, this.fileNameOf(id)]);
+    await em.query(
+      `WITH moved AS (
+         UPDATE charges SET status = $2, settlement_batch_id = $1, updated_at = now() WHERE status = ANY($3) RETURNING amount_fen)
+       UPDATE settlement_batches SET record_count = m.n, total_amount_fen = m.total
+       FROM (SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS total FROM moved) m WHERE id = $1`,
+      [id, targetOf('export'), sourcesOf('export')],
+    );
+    return id;
+  }
+
+  /** Phases 2 and 3 for every batch left `preparing` (at most one, by a unique index). */
+  async completePreparing(manager: EntityManager = this.dataSource.manager): Promise<void> {
+    for (const batch of await manager.findBy(SettlementBatch, { status: 'preparing' })) {
+      const file = await this.files.writeTemp(manager, batch);
+      if (file.recordCount !== batch.recordCount || file.totalAmountFen !== BigInt(batch.totalAmountFen)) {
+        await this.files.discard(file);
+        throw new Error(`settlement batch ${batch.id}: rows read do not match the batch figures`);
+      }
+      await this.files.publish(file);
+      await this.beforeMarkReady(batch.id);
+      await manager.query(`UPDATE settlement_batches SET status = 'ready', sha256 = $2, ready_at = now() WHERE id = $1 AND status = 'preparing'`, [
+        batch.id,
+        file.sha256,
+      ]);
+      this.logger.log({ batchId: batch.id, records: batch.recordCount }, 'settlement file ready');
+    }
+  }
+
+  /**
+   * Rewrites a ready batch's lost or damaged file from the database, but only if the result is the
+   * file that was sent (same sha256); after a requeue the batch no longer holds every row it had.
+   */
+  regenerate(batch: SettlementBatch): Promise<void> {
+    return this.withRunLock(async (conn) => {
+      const file = await this.files.writeTemp(conn.manager, batch);
+      if (file.sha256 !== batch.sha256) {
+        await this.files.discard(file);
+        throw new DomainException(500, 'SETTLEMENT_FILE_LOST', `The file of settlement batch ${batch.id} is missing and cannot be rebuilt identically`);
+      }
+      await this.files.publish(file);
+    });
+  }
+
+  fileNameOf(batchId: string, at = new Date()): string {
+    const d = localDate(at, this.config.BILLING_TZ);
+    const ymd = `${d.year}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`;
+    return `settlement-${ymd}-${batchId}.csv`;
+  }
+
+  private async withRunLock<T>(work: (conn: QueryRunner) => Promise<T>): Promise<T> {
+    const conn = this.dataSource.createQueryRunner();
+    await conn.connect();
+    try {
+      await conn.query(RUN_LOCK_SQL);
+      try {
+        return await work(conn);
+      } finally {
+        await conn.query(RUN_UNLOCK_SQL);
+      }
+    } finally {
+      await conn.release();
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ChargeRequeueController, SettlementBatchesController } from './settlement.controller';
+import { SettlementBatchesService } from './settlement-batches.service';
+import { SettlementFileWriter } from './settlement-file-writer';
+import { SettlementRunner } from './settlement-runner.service';
+
+@Module({
+  providers: [SettlementFileWriter, SettlementRunner, SettlementBatchesService],
+  controllers: [SettlementBatchesController, ChargeRequeueController],
+  exports: [SettlementRunner, SettlementBatchesService],
+})
+export class SettlementModule {}

@@ -1,0 +1,38 @@
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
+import { QUEUES } from '../queue/queue-names';
+import { SettlementRunner } from './settlement-runner.service';
+
+export const SETTLEMENT_RUN = 'settlement-run';
+/** Stable scheduler id: upserting it on every start keeps exactly one nightly schedule. */
+export const SETTLEMENT_NIGHTLY = 'settlement-nightly';
+
+@Processor(QUEUES.settlement, { autorun: false })
+export class SettlementProcessor extends ConfiguredWorkerHost {
+  private readonly logger = new Logger(SettlementProcessor.name);
+
+  constructor(
+    @InjectQueue(QUEUES.settlement) private readonly queue: Queue,
+    private readonly runner: SettlementRunner,
+    protected readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    this.queue
+      .upsertJobScheduler(SETTLEMENT_NIGHTLY, { pattern: '0 2 * * *', tz: this.config.BILLING_TZ }, { name: SETTLEMENT_RUN })
+      .catch((err: unknown) => this.logger.error({ err }, 'could not register the settlement schedule'));
+  }
+
+  async process(job: Job): Promise<{ batchId: string | null; recordCount: number }> {
+    if (job.name !== SETTLEMENT_RUN) throw new Error(`unknown settlement job ${job.name}`);
+    const { body } = await this.runner.run(null);
+    this.logger.log({ batchId: body?.id ?? null, records: body?.recordCount ?? 0 }, 'settlement run finished');
+    return { batchId: body?.id ?? null, recordCount: body?.recordCount ?? 0 };
+  }
+}

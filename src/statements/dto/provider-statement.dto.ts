@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { PERIOD_PATTERN } from '../../charges/dto/charge.dto';
+import { IsCode } from '../../common/validation/text.validators';
+
+export class ProviderStatementQuery {
+  @ApiProperty({ example: '2026-11', description: 'month of occurredAt in the billing time zone' })
+  @Matches(PERIOD_PATTERN, { message: 'period must be YYYY-MM' })
+  period: string;
+
+  @ApiPropertyOptional({ example: 'deepseek' }) @IsOptional() @IsCode()
+  provider?: string;
+}
+
+export class ModelLineView {
+  @ApiProperty() model: string;
+  @ApiProperty() requests: number;
+  @ApiProperty() inputTokens: number;
+  @ApiProperty() outputTokens: number;
+  @ApiProperty({ description: 'Σ over rate versions of roundHalfUp(in × inPrice / 1e6) + roundHalfUp(out × outPrice / 1e6)' })
+  amountFen: number;
+}
+
+export class ProviderStatementView {
+  @ApiProperty() provider: string;
+  @ApiProperty({ example: '2026-11' }) period: string;
+  @ApiProperty({ type: [ModelLineView] }) models: ModelLineView[];
+  @ApiProperty() totalFen: number;
+}
+
+export class ProviderStatementsView {
+  @ApiProperty({ type: [ProviderStatementView] }) data: ProviderStatementView[];
+}
