@@ -26,7 +26,7 @@ export class BalanceService {
     private readonly roller: CycleRoller,
   ) {}
 
-  async balance(id: string, now = new Date()): Promise<BalanceView & SpendingCap> {
+  async balance(id: string, now = new Date()): Promise<BalanceView> {
     return this.dataSource.transaction(async (em) => {
       const sub = await this.roller.lockAndRoll(em, id, now);
       const cycle = sub.currentCycleId ? await em.findOneByOrFail(Cycle, { id: sub.currentCycleId }) : null;

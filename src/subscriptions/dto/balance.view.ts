@@ -28,4 +28,7 @@ export class BalanceView {
   @ApiProperty({ description: 'Credits served but not chargeable in the open cycle' }) unbilledCredits: number;
   @ApiProperty({ description: 'Credits held by authorizations in flight' }) heldCredits: number;
   @ApiProperty({ type: [MemberUsageView] }) members: MemberUsageView[];
+  @ApiProperty({ nullable: true, type: Number, description: 'Overage credit limit of the open cycle (payg with a cap); null otherwise' })
+  overageCapCredits: number | null;
+  @ApiProperty({ description: 'The payg spending cap of the open cycle is used up' }) spendingCapReached: boolean;
 }
