@@ -12,26 +12,26 @@ export const SETTLEMENT_HEADER = [
   'currency',
 ] as const;
 
-/** A charge as read for export; integers stay the decimal text PostgreSQL sent, never a float. */
-export interface ExportRow {
-  id: string;
-  account_external_ref: string;
-  type: string;
-  billing_period: string;
-  description: string;
-  quantity: string | null;
-  amount_fen: string;
-  tax_fen: string;
-  currency: string;
-  seq: string;
-}
+/**
+ * One charge as read for export, in file column order (rowMode 'array'): id, accountExternalRef,
+ * type, billingPeriod, description, quantity, amountFen, taxFen, currency. Integers stay the decimal
+ * text PostgreSQL sent, never a float.
+ */
+export type ExportRecord = readonly [string, string, string, string, string, string | null, string, string, string];
+
+/** The SELECT list matching ExportRecord. */
+export const EXPORT_COLUMNS = 'id, account_external_ref, type, billing_period, description, quantity, amount_fen, tax_fen, currency';
 
 export function headerLine(): string {
   return csvLine(SETTLEMENT_HEADER);
 }
 
-export function recordLine(r: ExportRow): string {
-  return csvLine([r.id, r.account_external_ref, r.type, r.billing_period, r.description, r.quantity, r.amount_fen, r.tax_fen, r.currency]);
+export function recordLine(r: ExportRecord): string {
+  return csvLine(r);
+}
+
+export function amountOf(r: ExportRecord): bigint {
+  return BigInt(r[6]);
 }
 
 /** `TRAILER,<batchId>,<recordCount>,<totalAmountFen>`, ending with `\n` like every other line. */

@@ -38,13 +38,13 @@ export class SettlementRunner {
   /** 201 with the new batch, or 204 (body null) when nothing was pending. */
   run(idem: IdempotencyRef | null): Promise<Outcome<BatchView | null>> {
     return this.withRunLock(async (conn) => {
-      await this.completePreparing(conn.manager);
+      await this.completePreparing(conn);
       const outcome = await this.idempotency.execute<{ id: string } | null>(idem, async (em) => {
         const id = await this.gather(em);
         return id ? { status: 201, body: { id } } : { status: 204, body: null };
       });
       if (!outcome.body) return { status: 204, body: null };
-      await this.completePreparing(conn.manager);
+      await this.completePreparing(conn);
       const batch = await conn.manager.findOneByOrFail(SettlementBatch, { id: outcome.body.id });
       return { status: 201, body: BatchView.of(batch) };
     });
@@ -67,16 +67,16 @@ export class SettlementRunner {
   }
 
   /** Phases 2 and 3 for every batch left `preparing` (at most one, by a unique index). */
-  async completePreparing(manager: EntityManager = this.dataSource.manager): Promise<void> {
-    for (const batch of await manager.findBy(SettlementBatch, { status: 'preparing' })) {
-      const file = await this.files.writeTemp(manager, batch);
+  private async completePreparing(conn: QueryRunner): Promise<void> {
+    for (const batch of await conn.manager.findBy(SettlementBatch, { status: 'preparing' })) {
+      const file = await this.files.writeTemp(conn, batch);
       if (file.recordCount !== batch.recordCount || file.totalAmountFen !== BigInt(batch.totalAmountFen)) {
         await this.files.discard(file);
         throw new Error(`settlement batch ${batch.id}: rows read do not match the batch figures`);
       }
       await this.files.publish(file);
       await this.beforeMarkReady(batch.id);
-      await manager.query(`UPDATE settlement_batches SET status = 'ready', sha256 = $2, ready_at = now() WHERE id = $1 AND status = 'preparing'`, [
+      await conn.query(`UPDATE settlement_batches SET status = 'ready', sha256 = $2, ready_at = now() WHERE id = $1 AND status = 'preparing'`, [
         batch.id,
         file.sha256,
       ]);
@@ -90,7 +90,7 @@ export class SettlementRunner {
    */
   regenerate(batch: SettlementBatch): Promise<void> {
     return this.withRunLock(async (conn) => {
-      const file = await this.files.writeTemp(conn.manager, batch);
+      const file = await this.files.writeTemp(conn, batch);
       if (file.sha256 !== batch.sha256) {
         await this.files.discard(file);
         throw new DomainException(500, 'SETTLEMENT_FILE_LOST', `The file of settlement batch ${batch.id} is missing and cannot be rebuilt identically`);

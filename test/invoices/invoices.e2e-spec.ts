@@ -120,23 +120,32 @@ describe('invoices', () => {
     expect(page.headers['x-next-cursor']).toBeTruthy();
   });
 
-  it('an account key sees only its own invoices; another account in a filter or a path is 404', async () => {
-    const keyA = await t.keyFor(`account:${a}`);
-    const mine = (await list({}, keyA)).body.data;
-    expect(mine.map((i: { accountId: string }) => i.accountId)).toEqual([a, a]);
-    expect((await list({ accountId: a }, keyA)).body.data).toHaveLength(2);
-    expect((await list({ accountId: b }, keyA)).status).toBe(404);
-    const theirs = await one(b, previous);
-    expect((await t.http().get(`/v1/invoices/${theirs.id}`).set(bearer(keyA))).status).toBe(404);
-    expect((await t.http().get(`/v1/invoices/${mine[0].id}`).set(bearer(keyA))).status).toBe(200);
+  it('an account key sees only its own invoices; another account in a filter or a path is 404, both ways', async () => {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const key = await t.keyFor(`account:${me}`);
+      const mine = (await list({}, key)).body.data;
+      expect(mine.map((i: { accountId: string }) => i.accountId)).toEqual([me, me]);
+      expect((await list({ accountId: me }, key)).body.data).toHaveLength(2);
+      expect((await list({ accountId: other }, key)).status).toBe(404);
+      expect((await list({ accountId: other, period: previous }, key).set('Accept', 'text/csv')).status).toBe(404);
+      for (const theirs of (await list({ accountId: other })).body.data) {
+        expect((await t.http().get(`/v1/invoices/${theirs.id}`).set(bearer(key))).status).toBe(404);
+        expect((await t.http().get(`/v1/invoices/${theirs.id}`).set(bearer(key)).set('Accept', 'text/csv')).status).toBe(404);
+      }
+      expect((await t.http().get(`/v1/invoices/${mine[0].id}`).set(bearer(key))).status).toBe(200);
+    }
+    const any = (await list({})).body.data[0];
     for (const role of ['provider:prov', 'gateway']) {
       const key = await t.keyFor(role);
       expect((await list({}, key)).status).toBe(403);
-      expect((await t.http().get(`/v1/invoices/${theirs.id}`).set(bearer(key))).status).toBe(403);
+      expect((await t.http().get(`/v1/invoices/${any.id}`).set(bearer(key))).status).toBe(403);
     }
   });
 
-  it.each([[{ period: '2026-13' }], [{ updatedSince: 'yesterday' }], [{ accountId: 'x' }], [{ cursor: 'bogus' }]])('%j is a 400', async (q) => {
+  it.each([[{ period: '2026-13' }], [{ period: '0999-01' }], [{ updatedSince: 'yesterday' }], [{ accountId: 'x' }], [{ cursor: 'bogus' }]])('%j is a 400', async (q) => {
     expect((await list(q)).status).toBe(400);
   });
 });

@@ -137,7 +137,7 @@ describe('provider statements', () => {
     expect((await statements({ period: month }, await t.keyFor('billing'))).status).toBe(200);
   });
 
-  it.each([[{}], [{ period: '2026-1' }], [{ period: month, provider: 'bad code!' }]])('%j is a 400', async (q) => {
+  it.each([[{}], [{ period: '2026-1' }], [{ period: '1999-12' }], [{ period: month, provider: 'bad code!' }]])('%j is a 400', async (q) => {
     expect((await statements(q)).status).toBe(400);
   });
 

@@ -1,13 +1,24 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
-import { PERIOD_PATTERN, ChargeView } from '../../charges/dto/charge.dto';
+import { IsOptional, IsUUID, ValidateBy } from 'class-validator';
+import { parsePeriod } from '../../billing-rules';
+import { ChargeView } from '../../charges/dto/charge.dto';
 import { PageQuery } from '../../common/pagination/pagination';
 import { IsInstant } from '../../common/validation/instant.validator';
 
 export type InvoiceStatus = 'open' | 'final';
 
+/** A billing period billing-rules can work with: 'YYYY-MM', 2000-01..9999-12. */
+export const IsBillingPeriod = () =>
+  ValidateBy({
+    name: 'isBillingPeriod',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parsePeriod(v) !== null,
+      defaultMessage: () => 'period must be YYYY-MM (2000-01..9999-12)',
+    },
+  });
+
 export class InvoiceFilter {
-  @ApiPropertyOptional({ example: '2026-11' }) @IsOptional() @Matches(PERIOD_PATTERN, { message: 'period must be YYYY-MM' })
+  @ApiPropertyOptional({ example: '2026-11' }) @IsOptional() @IsBillingPeriod()
   period?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsUUID()

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
-import { PERIOD_PATTERN } from '../../charges/dto/charge.dto';
+import { IsOptional } from 'class-validator';
+import { IsBillingPeriod } from '../../invoices/dto/invoice.dto';
 import { IsCode } from '../../common/validation/text.validators';
 
 export class ProviderStatementQuery {
   @ApiProperty({ example: '2026-11', description: 'month of occurredAt in the billing time zone' })
-  @Matches(PERIOD_PATTERN, { message: 'period must be YYYY-MM' })
+  @IsBillingPeriod()
   period: string;
 
   @ApiPropertyOptional({ example: 'deepseek' }) @IsOptional() @IsCode()
