@@ -36,7 +36,6 @@ export class Charges1764300400000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX charges_seq_uq ON charges (seq)`);
     await q.query(`CREATE INDEX charges_pending_idx ON charges (seq) WHERE status = 'PENDING'`);
     await q.query(`CREATE INDEX charges_account_period_idx ON charges (account_id, billing_period)`);
-    await q.query(`CREATE INDEX charges_batch_idx ON charges (settlement_batch_id) WHERE settlement_batch_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
