@@ -44,7 +44,6 @@ export class UsageLedger1764300200000 implements MigrationInterface {
     await q.query(`CREATE TABLE usage_ledger_default PARTITION OF usage_ledger DEFAULT`);
     await q.query(`CREATE INDEX usage_ledger_subscriber_idx ON usage_ledger (subscriber_id, occurred_at)`);
     await q.query(`CREATE INDEX usage_ledger_subscription_idx ON usage_ledger (subscription_id, occurred_at)`);
-    await q.query(`CREATE INDEX usage_ledger_cycle_idx ON usage_ledger (cycle_id)`);
     await q.query(`CREATE INDEX usage_ledger_model_idx ON usage_ledger (model_code, occurred_at)`);
     await q.query(`
       CREATE OR REPLACE FUNCTION ensure_usage_ledger_partition(month_start date) RETURNS void AS $$
