@@ -1,12 +1,16 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
-import { Job, Queue } from 'bullmq';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { UsageLedgerRepository } from '../usage/ledger/usage-ledger.repository';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { QUEUES } from '../queue/queue-names';
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
+export const ENSURE_LEDGER_PARTITIONS = 'ensure-ledger-partitions';
+const PARTITION_MONTHS_AHEAD = 3;
 /** Idempotency keys are honoured for this long; clients retry within minutes, not weeks. */
 export const IDEMPOTENCY_RETENTION_DAYS = 7;
 
@@ -17,6 +21,8 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
   constructor(
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
     private readonly idempotency: IdempotencyService,
+    private readonly ledger: UsageLedgerRepository,
+    private readonly dataSource: DataSource,
     protected readonly config: AppConfig,
   ) {
     super();
@@ -33,10 +39,19 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
       { pattern: '30 3 * * *', tz: this.config.BILLING_TZ },
       { name: PURGE_IDEMPOTENCY_KEYS },
     );
+    await this.queue.upsertJobScheduler(
+      ENSURE_LEDGER_PARTITIONS,
+      { pattern: '45 3 * * *', tz: this.config.BILLING_TZ },
+      { name: ENSURE_LEDGER_PARTITIONS },
+    );
   }
 
-  async process(job: Job): Promise<{ purged: number }> {
-    if (job.name !== PURGE_IDEMPOTENCY_KEYS) throw new Error(`unknown maintenance job ${job.name}`);
+  async process(job: Job): Promise<{ purged: number } | { monthsAhead: number }> {
+    if (job.name === ENSURE_LEDGER_PARTITIONS) {
+      await this.ledger.ensurePartitions(this.dataSource.manager, PARTITION_MONTHS_AHEAD);
+      return { monthsAhead: PARTITION_MONTHS_AHEAD };
+    }
+    if (job.name !== PURGE_IDEMPOTENCY_KEYS) throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
     const cutoff = new Date(Date.now() - IDEMPOTENCY_RETENTION_DAYS * 86400_000);
     const purged = await this.idempotency.purgeOlderThan(cutoff);
     this.logger.log({ purged }, 'purged expired idempotency keys');

@@ -155,4 +155,16 @@ export class UsageLedgerRepository {
     if (eventIds.length === 0) return;
     await em.query(`UPDATE usage_event_ids SET outcome = $2 WHERE event_id = ANY($1::text[])`, [eventIds, outcome]);
   }
+
+  /**
+   * Creates the monthly ledger partitions from this month to `monthsAhead` ahead (UTC months), so
+   * that rows never pile up in the default partition. Creating a month that exists is a no-op.
+   */
+  async ensurePartitions(em: EntityManager, monthsAhead: number): Promise<void> {
+    await em.query(
+      `SELECT ensure_usage_ledger_partition((date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m))::date)
+       FROM generate_series(0, $1::int) AS m`,
+      [monthsAhead],
+    );
+  }
 }
