@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
 import { Client } from 'pg';
+import { bullPrefix, redisOptionsFromUrl } from '../queue/redis-options';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { AppConfig, loadConfig } from '../config/app-config';
@@ -39,7 +41,20 @@ async function main(): Promise<void> {
     await printSummary(ctx, { config, seeded, month: month.period, usage, run, settlement: settlement.body });
   } finally {
     await ctx.close();
+    await forgetDemoQueues(config);
   }
+}
+
+/** The demo's queues and schedules live under their own Redis prefix; nothing of them is kept. */
+async function forgetDemoQueues(config: AppConfig): Promise<void> {
+  const redis = new Redis(redisOptionsFromUrl(config.REDIS_URL));
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${bullPrefix(config.REDIS_PREFIX)}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
 }
 
 async function freshDemoDatabase(base: AppConfig): Promise<AppConfig> {
