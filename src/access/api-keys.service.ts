@@ -43,8 +43,12 @@ export class ApiKeysService {
     return toView(key);
   }
 
+  /** Runs on every request: one statement on the unique hash index, no entity hydration. */
   async authenticate(secret: string): Promise<Principal | null> {
-    const key = await this.keys.findOneBy({ secretHash: hashSecret(secret), revokedAt: IsNull() });
+    const [key]: { id: string; name: string; role: string }[] = await this.keys.query(
+      `SELECT id, name, role FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`,
+      [hashSecret(secret)],
+    );
     const parsed = key && parseRole(key.role);
     if (!key || !parsed) return null;
     return { keyId: key.id, keyName: key.name, role: key.role, ...parsed };
