@@ -73,7 +73,9 @@ async function main(): Promise<void> {
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
   const env = { DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: `benchr${randomBytes(3).toString('hex')}`, ADMIN_API_KEY: key, PORT: String(PORT), BILLING_TZ: TZ };
   const api = startRole('api', env);
-  const worker = startRole('worker', { ...env, WORKER_CONCURRENCY: '4' });
+  // BENCH_WORKER_NODE_OPTIONS (e.g. --max-old-space-size=160) tells heap growth from retained data.
+  const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
+  const worker = startRole('worker', { ...env, WORKER_CONCURRENCY: '4', ...nodeOptions });
   try {
     await waitForHealth(PORT);
     await sleep(1500);
