@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { cycleContaining } from '../src/billing-rules';
-import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, sleep, startRole, stop, waitForHealth } from './support';
+import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, sleep, startRole, stop, seedPersonalSubscriptions, waitForHealth } from './support';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -23,15 +23,7 @@ async function seed(url: string): Promise<void> {
   await c.query(`INSERT INTO model_rates (model_code, effective_from, input_weight_scaled, output_weight_scaled, provider_input_price_per_million_fen, provider_output_price_per_million_fen) VALUES ('bench-model', '1970-01-01Z', 10000, 10000, 100, 100)`);
   await c.query(`INSERT INTO plans (code, name, kind, monthly_fee_fen, allowance_credits, models, max_members, overage_mode, overage_rate_per_million_fen, overage_cap_fen, rollover_percent, rollover_max_credits)
                  VALUES ('bench', 'Bench', 'personal', 990, 10000000, '{*}', 1, 'payg', 300, 5000, 0, 0)`);
-  await c.query(`INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${SUBSCRIBERS}) i`);
-  await c.query(`INSERT INTO subscriptions (id, account_id, plan_code, status, start_at) SELECT md5('s' || i)::uuid, md5('a' || i)::uuid, 'bench', 'active', $1 FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.start]);
-  await c.query(`INSERT INTO cycles (id, subscription_id, period, start_at, end_at, plan_code, first_cycle, fee_fen, allowance_credits, status)
-                 SELECT md5('c' || i)::uuid, md5('s' || i)::uuid, $1, $2, $3, 'bench', true, 990, 10000000, 'open' FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.period, cycle.start, cycle.end]);
-  await c.query(`UPDATE subscriptions s SET current_cycle_id = c.id FROM cycles c WHERE c.subscription_id = s.id`);
-  await c.query(`INSERT INTO buckets (subscription_id, cycle_id, kind, granted_credits, remaining_credits, valid_from, expires_at)
-                 SELECT md5('s' || i)::uuid, md5('c' || i)::uuid, 'plan', 10000000, 10000000 - i, $1, $2 FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.start, cycle.end]);
-  await c.query(`INSERT INTO members (subscription_id, subscriber_id, added_at) SELECT md5('s' || i)::uuid, 'sub-' || i, $1 FROM generate_series(1, ${SUBSCRIBERS}) i`, [cycle.start]);
-  await c.query('ANALYZE');
+  await seedPersonalSubscriptions(c, SUBSCRIBERS, cycle);
   await c.end();
 }
 

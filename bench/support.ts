@@ -78,3 +78,27 @@ export async function stop(child: ChildProcess): Promise<void> {
   await Promise.race([exited, sleep(15000)]);
   if (child.exitCode === null) child.kill('SIGKILL');
 }
+
+/**
+ * N personal subscriptions on plan 'bench' (which the caller creates), each with one member
+ * `sub-<i>`, an open cycle for `cycle` and a 10,000,000-credit plan bucket, inserted set-wise in
+ * the shape the service itself writes.
+ */
+export async function seedPersonalSubscriptions(c: Client, n: number, cycle: { period: string; start: Date; end: Date }): Promise<void> {
+  const series = `generate_series(1, ${n}) i`;
+  await c.query(`INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM ${series}`);
+  await c.query(`INSERT INTO subscriptions (id, account_id, plan_code, status, start_at) SELECT md5('s' || i)::uuid, md5('a' || i)::uuid, 'bench', 'active', $1 FROM ${series}`, [cycle.start]);
+  await c.query(
+    `INSERT INTO cycles (id, subscription_id, period, start_at, end_at, plan_code, first_cycle, fee_fen, allowance_credits, status)
+     SELECT md5('c' || i)::uuid, md5('s' || i)::uuid, $1, $2, $3, 'bench', true, 990, 10000000, 'open' FROM ${series}`,
+    [cycle.period, cycle.start, cycle.end],
+  );
+  await c.query(`UPDATE subscriptions s SET current_cycle_id = c.id FROM cycles c WHERE c.subscription_id = s.id`);
+  await c.query(
+    `INSERT INTO buckets (subscription_id, cycle_id, kind, granted_credits, remaining_credits, valid_from, expires_at)
+     SELECT md5('s' || i)::uuid, md5('c' || i)::uuid, 'plan', 10000000, 10000000 - i, $1, $2 FROM ${series}`,
+    [cycle.start, cycle.end],
+  );
+  await c.query(`INSERT INTO members (subscription_id, subscriber_id, added_at) SELECT md5('s' || i)::uuid, 'sub-' || i, $1 FROM ${series}`, [cycle.start]);
+  await c.query('ANALYZE');
+}

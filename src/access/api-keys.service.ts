@@ -14,7 +14,11 @@ export class ApiKeysService {
   constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
 
   async create(name: string, role: string): Promise<CreatedApiKeyView> {
-    return this.createWithSecret(name, role, generateSecret());
+    const secret = generateSecret();
+    const key = await this.keys.save(
+      this.keys.create({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) }),
+    );
+    return { ...toView(key), secret };
   }
 
   /** Registers a known secret (the bootstrap admin key); creating the same secret twice is a no-op. */
@@ -52,13 +56,6 @@ export class ApiKeysService {
     const parsed = key && parseRole(key.role);
     if (!key || !parsed) return null;
     return { keyId: key.id, keyName: key.name, role: key.role, ...parsed };
-  }
-
-  private async createWithSecret(name: string, role: string, secret: string): Promise<CreatedApiKeyView> {
-    const key = await this.keys.save(
-      this.keys.create({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) }),
-    );
-    return { ...toView(key), secret };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
@@ -9,7 +10,7 @@ import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
 
 @Module({
-  imports: [SubscriptionsModule, AlertsModule],
+  imports: [SubscriptionsModule, CatalogModule, AlertsModule],
   providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository],

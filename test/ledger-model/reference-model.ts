@@ -8,6 +8,7 @@
  * cycle/member totals. It is a plain, synchronous function over plain data.
  */
 import { cycleContaining, eventCredits, rolloverCredits, splitUncovered } from '../../src/billing-rules';
+import { EventInput } from '../support/usage';
 
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 const DAY_MS = 86_400_000;
@@ -16,17 +17,7 @@ export type Reason = 'DUPLICATE_CONFLICT' | 'FUTURE_EVENT' | 'TOO_OLD' | 'UNKNOW
 export type BucketKind = 'rollover' | 'plan' | 'topup';
 
 /** An event exactly as a producer sends it (queue payload / POST body). */
-export interface RawEvent {
-  eventId: string;
-  subscriberId: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  occurredAt: string;
-  requestId?: string;
-  reservationId?: string;
-  metadata?: Record<string, unknown>;
-}
+export type RawEvent = EventInput;
 
 export interface RateVersion {
   id: string;

@@ -3,17 +3,18 @@
  * per run, reading that world and the ledger back from PostgreSQL in the reference model's shape,
  * comparing, enqueueing jobs, and worker child processes.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../../src/queue/queue-names';
 import { USAGE_BATCH_JOB } from '../../src/usage/usage-job';
 import { TestApp, bearer } from '../support/test-app';
+import { spawnWorker as spawnServiceWorker } from '../support/worker-process';
 import {
   BucketKind,
   ExpectedLedger,
+  ExpectedLedgerRow,
   PlanTerms,
   RateVersion,
   RawEvent,
@@ -244,24 +245,8 @@ export async function snapshotWorld(t: TestApp, subscriptionIds: string[], subsc
   return world;
 }
 
-export interface ActualLedgerRow {
-  eventId: string;
-  subscriptionId: string;
-  subscriberId: string;
-  cycle: string | null;
-  model: string;
-  rateId: string;
-  occurredAtMs: number;
-  inputTokens: number;
-  outputTokens: number;
-  credits: number;
-  bucketCredits: number;
-  overageCredits: number;
-  unbilledCredits: number;
-  late: boolean;
-  draws: { bucket: string; credits: number }[];
-  bodyKey: string;
-}
+/** A ledger row read back from the database, in the reference model's shape. */
+export type ActualLedgerRow = ExpectedLedgerRow;
 
 export interface ActualLedger {
   ledger: Map<string, ActualLedgerRow>;
@@ -523,29 +508,9 @@ export interface WorkerChild {
   alive: () => boolean;
 }
 
-const ROOT = path.resolve(__dirname, '../..');
-
-/** Starts `node -r ts-node/register/transpile-only src/main.ts` as a worker on the test's database and Redis prefix. */
+/** A worker process on the test's database and Redis prefix, its output kept for failure reports. */
 export function spawnWorker(t: TestApp, name: string, env: Record<string, string> = {}): WorkerChild {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      APP_ROLE: 'worker',
-      DATABASE_URL: t.config.DATABASE_URL,
-      REDIS_URL: t.config.REDIS_URL,
-      REDIS_PREFIX: t.config.REDIS_PREFIX,
-      BILLING_TZ: t.config.BILLING_TZ,
-      USAGE_RETENTION_DAYS: String(t.config.USAGE_RETENTION_DAYS),
-      MIGRATIONS_RUN: 'false',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-      WORKER_CONCURRENCY: '2',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServiceWorker(t, { LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '2', ...env }, 'pipe');
   let out = '';
   const keep = (chunk: Buffer) => {
     out += chunk.toString();

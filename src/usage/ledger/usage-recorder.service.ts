@@ -8,6 +8,7 @@ import { RejectionReason } from '../rejection-reason';
 import { UsageEvent, byOccurrence } from '../usage-event';
 import { BatchRater } from './batch-rater';
 import { ModelRateBook } from './model-rate-book';
+import { ModelRatesService } from '../../catalog/model-rates.service';
 import { lockAndLoadStates } from './subscription-states';
 import { RejectedRow, UsageLedgerRepository } from './usage-ledger.repository';
 
@@ -41,6 +42,7 @@ export class UsageRecorder {
     private readonly config: AppConfig,
     private readonly repo: UsageLedgerRepository,
     private readonly roller: CycleRoller,
+    private readonly modelRates: ModelRatesService,
     private readonly alerts: AlertDetector,
   ) {}
 
@@ -70,7 +72,7 @@ export class UsageRecorder {
       if (member === 'TOO_OLD' || member === 'UNKNOWN_SUBSCRIBER' || member === 'FUTURE_EVENT') reject(event, member);
       else placed.push({ event, subscriptionId: member });
     }
-    const rates = await ModelRateBook.load(em, [...new Set(placed.map((p) => p.event.model))]);
+    const rates = new ModelRateBook(await this.modelRates.ratesOf([...new Set(placed.map((p) => p.event.model))], em));
     const from = placed.length ? placed[0].event.occurredAt : now;
     const states = await lockAndLoadStates(em, placed.map((p) => p.subscriptionId), from);
     const rater = new BatchRater(em, this.repo, this.roller, rates, states);
