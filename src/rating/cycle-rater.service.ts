@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { overageChargeFen } from '../billing-rules';
 import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
@@ -19,6 +19,19 @@ interface DueCycle {
   overage_cap_fen: string | null;
   account_id: string;
   external_ref: string;
+}
+
+interface SubscriptionRow {
+  id: string;
+  account_id: string;
+  plan_code: string;
+  pending_plan_code: string | null;
+  status: Subscription['status'];
+  start_at: Date;
+  ended_at: Date | null;
+  current_cycle_id: string | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface RatedSlice {
@@ -47,13 +60,16 @@ export class CycleRater {
       // cannot close a cycle between our roll and our read of closed cycles. The state is read by
       // a second statement: one that waited for the locks would see its joins as they were before.
       await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
-      const locked: { id: string; needs_roll: boolean }[] = await em.query(
-        `SELECT s.id, COALESCE(c.end_at <= $2, false) AS needs_roll FROM subscriptions s LEFT JOIN cycles c ON c.id = s.current_cycle_id
-         WHERE s.id = ANY($1::uuid[])`,
+      // The subscriptions to roll come back with this read, as plain rows: no entity loading.
+      const locked: (SubscriptionRow & { needs_roll: boolean })[] = await em.query(
+        `SELECT s.id, s.account_id, s.plan_code, s.pending_plan_code, s.status, s.start_at, s.ended_at, s.current_cycle_id, s.created_at,
+                s.updated_at, COALESCE(c.end_at <= $2, false) AS needs_roll
+         FROM subscriptions s LEFT JOIN cycles c ON c.id = s.current_cycle_id
+         WHERE s.id = ANY($1::uuid[]) ORDER BY s.id`,
         [ids, periodEnd.toISOString()],
       );
-      const toRoll = locked.filter((l) => l.needs_roll).map((l) => l.id);
-      if (toRoll.length) await this.roller.rollLockedMany(em, await em.findBy(Subscription, { id: In(toRoll) }), periodEnd);
+      const toRoll = locked.filter((l) => l.needs_roll).map(toSubscription);
+      if (toRoll.length) await this.roller.rollLockedMany(em, toRoll, periodEnd);
       const cycles = await this.closedUnrated(em, ids, periodEnd);
       const written = await this.charges.writeMany(em, cycles.flatMap(toCharges));
       if (cycles.length) await em.query(`UPDATE cycles SET status = 'rated', rated_at = now() WHERE id = ANY($1::uuid[])`, [cycles.map((c) => c.id)]);
@@ -91,4 +107,19 @@ function toCharges(c: DueCycle): NewCharge[] {
   const amount = c.overage_mode === 'payg' && overage > 0 ? overageChargeFen(overage, Number(c.overage_rate_per_million_fen), cap) : 0;
   if (amount === 0) return [recurring];
   return [recurring, { ...base, type: 'OVERAGE', description: `${c.plan_name} pay-as-you-go ${c.period}`, quantity: overage, amountFen: amount }];
+}
+
+function toSubscription(r: SubscriptionRow): Subscription {
+  return Object.assign(new Subscription(), {
+    id: r.id,
+    accountId: r.account_id,
+    planCode: r.plan_code,
+    pendingPlanCode: r.pending_plan_code,
+    status: r.status,
+    startAt: r.start_at,
+    endedAt: r.ended_at,
+    currentCycleId: r.current_cycle_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
 }
