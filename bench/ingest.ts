@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { cycleContaining } from '../src/billing-rules';
 import { redisOptionsFromUrl, bullPrefix } from '../src/queue/redis-options';
 import { QUEUES } from '../src/queue/queue-names';
-import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, peakRssMiB, percentile, sleep, startRole, stop, seedPersonalSubscriptions, waitForHealth } from './support';
+import { REDIS_URL, cpuSeconds, cpuSecondsOf, dbUrl, dropDatabase, freshDatabase, peakRssMiB, percentile, sleep, startRole, stop, seedPersonalSubscriptions, waitForHealth } from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -129,12 +129,19 @@ async function main(): Promise<void> {
   try {
     await waitForHealth(PORT);
     await sleep(2000);
+    const cpuBefore = { api: cpuSeconds(api.pid!), workers: workers.map((w) => cpuSeconds(w.pid!)), postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server') };
     const started = Date.now();
     await postAll(batches, key);
     const posted = Date.now();
     await waitRecorded(url, unique.length);
     const seconds = (Date.now() - started) / 1000;
     const rss = workers.map((w) => peakRssMiB(w.pid!));
+    const cpu = {
+      api: round(cpuSeconds(api.pid!) - cpuBefore.api),
+      workers: workers.map((w, i) => round(cpuSeconds(w.pid!) - cpuBefore.workers[i])),
+      postgres: round(cpuSecondsOf('postgres') - cpuBefore.postgres),
+      redis: round(cpuSecondsOf('redis-server') - cpuBefore.redis),
+    };
     const latencies = await jobLatencies(prefix);
     const baselineSeconds = await baseline(url, batches.flat());
     const rate = EVENTS / seconds;
@@ -144,6 +151,7 @@ async function main(): Promise<void> {
       pipelineSeconds: round(seconds), enqueueSeconds: round((posted - started) / 1000), pipelineEventsPerSec: Math.round(rate),
       baselineSeconds: round(baselineSeconds), baselineEventsPerSec: Math.round(baseRate), ratio: round(rate / baseRate),
       p50JobLatencyMs: percentile(latencies, 50), p99JobLatencyMs: percentile(latencies, 99), workerPeakRssMiB: rss,
+      cpuSecondsDuringPipeline: cpu,
     }, null, 2));
   } finally {
     await Promise.all([stop(api), ...workers.map(stop)]);

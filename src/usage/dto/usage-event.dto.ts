@@ -5,6 +5,7 @@ import { IsCode, IsEventId, IsSafeInt, IsSubscriberId } from '../../common/valid
 import { IsInstant } from '../../common/validation/instant.validator';
 
 export const MAX_METADATA_BYTES = 4096;
+export const MAX_BATCH_EVENTS = 1000;
 
 const IsSmallJson = () =>
   ValidateBy({
@@ -49,7 +50,7 @@ export class UsageBatchDto {
   @ApiProperty({ type: [UsageEventDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MAX_BATCH_EVENTS)
   @ValidateNested({ each: true })
   @Type(() => UsageEventDto)
   events: UsageEventDto[];

@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import fc from 'fast-check';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { UsageBatchDto } from './dto/usage-event.dto';
+import { checkUsageBatch } from './usage-batch.validation';
+
+/** class-validator alone, as the global validation pipe runs it: the reference. */
+function reference(data: unknown): { ok: boolean; value?: unknown } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false };
+  const batch = plainToInstance(UsageBatchDto, data, { enableImplicitConversion: false });
+  const errors = validateSync(batch as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  return errors.length === 0 ? { ok: true, value: JSON.parse(JSON.stringify(batch)) } : { ok: false };
+}
+
+const validEvent = fc.record(
+  {
+    eventId: fc.stringMatching(/^[\x21-\x7e]{1,20}$/),
+    subscriberId: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,15}$/),
+    model: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,15}$/),
+    inputTokens: fc.nat(),
+    outputTokens: fc.nat(),
+    occurredAt: fc.date({ min: new Date('2000-01-01Z'), max: new Date('2099-12-31Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+    requestId: fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
+    reservationId: fc.option(fc.constantFrom(null, 'r-1'), { nil: undefined }),
+    metadata: fc.option(fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })), { nil: undefined }),
+  },
+  { requiredKeys: ['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt'] },
+);
+
+/** Values that break one field or another: wrong types, edges of the ranges, look-alikes. */
+const ODD_VALUES: unknown[] = [
+  null, true, '', ' ', '1', -1, 0, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, [], {}, [1], { a: 1 }, 'x'.repeat(128), 'x'.repeat(129),
+  'a\u0000b', 'a\u007fb', '\uFE0F', 'a\uFE0F', '\u{1F600}'.repeat(100), 'é', 'a b', 'a/b', 'sub@x.y',
+  '2026-11-03T08:15:00+08:00', '2026-11-03T08:15:00', '2026-02-30T00:00:00Z', '2026-11-03T08:15:00.1234Z', '2026-11-03 08:15:00Z',
+  '2026-11-03T24:00:00Z', '2026-11-03T08:15:00+15:00', { big: 'y'.repeat(5000) },
+];
+const FIELDS = ['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata'];
+const oddValue = fc.oneof(
+  fc.constantFrom(...ODD_VALUES),
+  fc.string({ maxLength: 140 }),
+  fc.integer(),
+  fc.jsonValue({ maxDepth: 1 }),
+);
+
+const fieldName = fc.constantFrom('eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata', 'extra', '__proto__', 'constructor');
+
+const mutatedEvent = fc
+  .tuple(validEvent, fc.array(fc.tuple(fieldName, fc.oneof(oddValue, fc.constant(undefined))), { maxLength: 3 }))
+  .map(([event, changes]) => {
+    const e: Record<string, unknown> = { ...event };
+    for (const [k, v] of changes) {
+      if (v === undefined) delete e[k];
+      else Object.defineProperty(e, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    return e;
+  });
+
+const anyBatch = fc.oneof(
+  fc.array(mutatedEvent, { minLength: 0, maxLength: 4 }).map((events) => ({ events })),
+  fc.array(validEvent, { minLength: 1, maxLength: 4 }).map((events) => ({ events, extra: 1 })),
+  oddValue.map((events) => ({ events })),
+  oddValue,
+);
+
+function expectSameVerdict(data: unknown): void {
+  const ours = checkUsageBatch(data);
+  const ref = reference(data);
+  expect({ data, ok: ours.ok }).toEqual({ data, ok: ref.ok });
+  if (ours.ok) expect(JSON.parse(JSON.stringify(ours.batch))).toEqual(ref.value);
+}
+
+describe('usage batch validation', () => {
+  it('agrees with class-validator on every field set to every odd value', () => {
+    const valid = { eventId: 'e-1', subscriberId: '8613800000000', model: 'deepseek-v3', inputTokens: 10, outputTokens: 2, occurredAt: '2026-11-03T08:15:00+08:00' };
+    for (const field of FIELDS) {
+      for (const value of ODD_VALUES) expectSameVerdict({ events: [{ ...valid, [field]: value }] });
+      const without: Record<string, unknown> = { ...valid };
+      delete without[field];
+      expectSameVerdict({ events: [without] });
+    }
+  });
+
+  it('never accepts what class-validator refuses, and accepts it unchanged', () => {
+    fc.assert(
+      fc.property(anyBatch, (raw) => {
+        // Through JSON, as the API's body parser and the queue deliver it.
+        expectSameVerdict(JSON.parse(JSON.stringify(raw) ?? 'null'));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes the fast path for well-formed batches (no class instances are built)', () => {
+    fc.assert(
+      fc.property(fc.array(validEvent, { minLength: 1, maxLength: 5 }), (events) => {
+        const data = JSON.parse(JSON.stringify({ events }));
+        const check = checkUsageBatch(data);
+        expect(check.ok && check.batch).toBe(data);
+      }),
+    );
+  });
+
+  it('answers with class-validator’s field errors when the batch is invalid', () => {
+    const check = checkUsageBatch({ events: [{ eventId: 'e1', subscriberId: 's1', model: 'm', inputTokens: -1, outputTokens: 0, occurredAt: 'yesterday', colour: 'red' }] });
+    expect(check.ok).toBe(false);
+    const paths = !check.ok ? check.errors.map((e) => e.path).sort() : [];
+    expect(paths).toEqual(['events[0].colour', 'events[0].inputTokens', 'events[0].occurredAt']);
+  });
+
+  it('refuses a job payload that is not an object, without throwing', () => {
+    for (const data of [null, 7, 'events', [{ events: [] }]]) expect(checkUsageBatch(data).ok).toBe(false);
+  });
+
+  it('bounds the batch at 1..1000 events', () => {
+    const event = { eventId: 'e', subscriberId: 's', model: 'm', inputTokens: 1, outputTokens: 1, occurredAt: '2026-11-03T08:15:00Z' };
+    expect(checkUsageBatch({ events: [] }).ok).toBe(false);
+    expect(checkUsageBatch({ events: Array.from({ length: 1000 }, () => event) }).ok).toBe(true);
+    expect(checkUsageBatch({ events: Array.from({ length: 1001 }, () => event) }).ok).toBe(false);
+  });
+});

@@ -1,0 +1,62 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { FieldError } from '../common/http/problem';
+import { flattenValidationErrors } from '../common/http/validation-pipe';
+import { isInstant } from '../common/validation/instant.validator';
+import { CODE_PATTERN, EVENT_ID_PATTERN, SUBSCRIBER_ID_PATTERN } from '../common/validation/text.validators';
+import { MAX_BATCH_EVENTS, MAX_METADATA_BYTES, UsageBatchDto, UsageEventDto } from './dto/usage-event.dto';
+
+/**
+ * Validation of usage batches, the hottest input of the service (every model call of every
+ * subscriber passes through it, once in the API and once in the worker).
+ *
+ * The DTO classes and class-validator stay the contract. `vouchesFor` is a plain-code acceptor
+ * that recognises the common, well-formed batch in a single pass; it may only say "valid" for a
+ * batch class-validator accepts unchanged (a property test holds it to that). When it cannot
+ * vouch, class-validator decides and writes the error list, so every message a client sees is
+ * class-validator's.
+ */
+export type UsageBatchCheck = { ok: true; batch: UsageBatchDto } | { ok: false; errors: FieldError[] };
+
+export function checkUsageBatch(data: unknown): UsageBatchCheck {
+  if (vouchesFor(data)) return { ok: true, batch: data };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, errors: [{ path: 'events', message: 'the batch must be a JSON object with an events array' }] };
+  }
+  const batch = plainToInstance(UsageBatchDto, data, { enableImplicitConversion: false });
+  const errors = validateSync(batch as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  return errors.length === 0 ? { ok: true, batch } : { ok: false, errors: flattenValidationErrors(errors) };
+}
+
+const EVENT_FIELDS = new Set<string>(['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata']);
+/** Optional ids the fast path vouches for: printable ASCII, whose length every counting agrees on. */
+const PLAIN_ID = /^[\x20-\x7e]{1,128}$/;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function vouchesFor(data: unknown): data is UsageBatchDto {
+  if (!isPlainObject(data)) return false;
+  for (const key in data) if (key !== 'events') return false;
+  const events = data.events;
+  if (!Array.isArray(events) || events.length < 1 || events.length > MAX_BATCH_EVENTS) return false;
+  for (const e of events) if (!vouchesForEvent(e)) return false;
+  return true;
+}
+
+function vouchesForEvent(e: unknown): e is UsageEventDto {
+  if (!isPlainObject(e)) return false;
+  for (const key in e) if (!EVENT_FIELDS.has(key)) return false;
+  return (
+    typeof e.eventId === 'string' && EVENT_ID_PATTERN.test(e.eventId) &&
+    typeof e.subscriberId === 'string' && SUBSCRIBER_ID_PATTERN.test(e.subscriberId) &&
+    typeof e.model === 'string' && CODE_PATTERN.test(e.model) &&
+    isCount(e.inputTokens) && isCount(e.outputTokens) &&
+    isInstant(e.occurredAt) &&
+    (e.requestId == null || (typeof e.requestId === 'string' && PLAIN_ID.test(e.requestId))) &&
+    (e.reservationId == null || (typeof e.reservationId === 'string' && PLAIN_ID.test(e.reservationId))) &&
+    (e.metadata == null || (isPlainObject(e.metadata) && Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES))
+  );
+}
