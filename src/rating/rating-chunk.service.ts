@@ -4,10 +4,13 @@ import { AppConfig } from '../config/app-config';
 import { CycleRater, RatedSlice } from './cycle-rater.service';
 import { RatingRunService } from './rating-run.service';
 
-interface ChunkRow {
-  subscription_ids: string[];
+interface Progress {
   done_count: number;
   status: 'pending' | 'done';
+}
+
+interface ChunkRow extends Progress {
+  subscription_ids: string[];
   period_end: Date;
 }
 
@@ -27,12 +30,12 @@ export class RatingChunkService {
   ) {}
 
   async process(runId: string, chunkNo: number): Promise<void> {
-    for (;;) {
-      const chunk = await this.load(runId, chunkNo);
-      if (!chunk || chunk.status === 'done') break;
-      const slice = chunk.subscription_ids.slice(chunk.done_count, chunk.done_count + this.config.RATING_SLICE_SIZE);
+    const chunk = await this.load(runId, chunkNo);
+    // The ids never change; the progress is read again before each slice (it is what a redo trusts).
+    for (let progress: Progress | null = chunk; progress && progress.status !== 'done'; progress = await this.progress(runId, chunkNo)) {
+      const slice = chunk!.subscription_ids.slice(progress.done_count, progress.done_count + this.config.RATING_SLICE_SIZE);
       if (slice.length === 0) break;
-      await this.rateOrIsolate(runId, chunkNo, slice, chunk.period_end);
+      await this.rateOrIsolate(runId, chunkNo, slice, chunk!.period_end);
     }
     await this.dataSource.transaction(async (em) => {
       await em.query(`UPDATE rating_run_chunks SET status = 'done' WHERE run_id = $1 AND chunk_no = $2`, [runId, chunkNo]);
@@ -66,6 +69,14 @@ export class RatingChunkService {
        WHERE run_id = $1 AND chunk_no = $2`,
       [runId, chunkNo, done, recurring, overage, amount, JSON.stringify(r.errors)],
     );
+  }
+
+  private async progress(runId: string, chunkNo: number): Promise<Progress | null> {
+    const [row]: Progress[] = await this.dataSource.query(`SELECT done_count, status FROM rating_run_chunks WHERE run_id = $1 AND chunk_no = $2`, [
+      runId,
+      chunkNo,
+    ]);
+    return row ?? null;
   }
 
   private async load(runId: string, chunkNo: number): Promise<ChunkRow | null> {

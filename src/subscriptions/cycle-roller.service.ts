@@ -78,7 +78,9 @@ export class CycleRoller {
       due = rolled.filter((s) => s.status !== 'cancelled');
       // A cancelled subscription ends with its cycle instead of opening the next one.
       await this.writer.endSubscriptions(em, cancelled.map((s) => ({ sub: s, at: ended.get(s.id)!.end_at })));
-      await this.openSuccessors(em, due, ended);
+      const opened = await this.openSuccessors(em, due, ended);
+      // Only a cycle that itself ended by `until` needs another pass (a subscription months behind).
+      due = due.filter((s) => opened.get(s.id)!.getTime() <= until.getTime());
     }
   }
 
@@ -108,9 +110,12 @@ export class CycleRoller {
     return new Map(rows.map((r) => [r.subscription_id, r]));
   }
 
-  /** Opens the next cycle with the plan in force (the pending one, if any) and the ended plan's rollover. */
-  private async openSuccessors(em: EntityManager, subs: Subscription[], ended: Map<string, EndedCycle>): Promise<void> {
-    if (subs.length === 0) return;
+  /**
+   * Opens the next cycle with the plan in force (the pending one, if any) and the ended plan's
+   * rollover; answers the end of each new cycle by subscription.
+   */
+  private async openSuccessors(em: EntityManager, subs: Subscription[], ended: Map<string, EndedCycle>): Promise<Map<string, Date>> {
+    if (subs.length === 0) return new Map();
     const codes = new Set(subs.flatMap((s) => [s.pendingPlanCode ?? s.planCode, ended.get(s.id)!.plan_code]));
     const plans = new Map((await em.findBy(Plan, { code: In([...codes]) })).map((p) => [p.code, p]));
     const next: NextCycle[] = subs.map((sub) => {
@@ -123,5 +128,6 @@ export class CycleRoller {
       return { sub, planCode: plan.code, terms: { ...bounds, feeFen: plan.monthlyFeeFen, allowanceCredits: plan.allowanceCredits }, first: false, rollover };
     });
     await this.writer.openCycles(em, next);
+    return new Map(next.map((n) => [n.sub.id, n.terms.end]));
   }
 }
