@@ -62,11 +62,15 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
      WHERE s.id = ANY($1::uuid[])`,
     [sorted, from.toISOString()],
   );
-  return new Map(rows.map((r) => [r.id, toState(em, r)]));
+  return new Map(rows.map((r) => [r.id, toState(r)]));
 }
 
-function toState(em: EntityManager, r: StateRow): SubscriptionState {
-  const sub = em.create(Subscription, {
+/**
+ * Plain objects in the entities' shapes, not `em.create`: this runs for every subscription of every
+ * usage batch, and the rater and the roller only read these fields.
+ */
+function toState(r: StateRow): SubscriptionState {
+  const sub = {
     id: r.id,
     accountId: r.account_id,
     planCode: r.plan_code,
@@ -75,17 +79,17 @@ function toState(em: EntityManager, r: StateRow): SubscriptionState {
     startAt: r.start_at,
     endedAt: r.ended_at,
     currentCycleId: r.current_cycle_id,
-  });
+  } as Subscription;
   const cycle = r.current_cycle_id
-    ? em.create(Cycle, { id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: Number(r.c_overage) })
+    ? ({ id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: Number(r.c_overage) } as Cycle)
     : null;
-  const plan = em.create(Plan, {
+  const plan = {
     code: r.p_code,
     models: r.p_models,
     overageMode: r.p_mode,
     overageRatePerMillionFen: Number(r.p_rate),
     overageCapFen: r.p_cap === null ? null : Number(r.p_cap),
-  });
+  } as Plan;
   const buckets = (r.buckets ?? []).map((b) => ({
     id: b.id,
     kind: b.kind,

@@ -26,6 +26,13 @@ export interface RejectedRow {
   reason: string;
 }
 
+/** The ledger columns a batch writes, with their types, in insert order. */
+const LEDGER_COLUMNS = [
+  'event_id text', 'occurred_at timestamptz', 'subscription_id uuid', 'subscriber_id text', 'cycle_id uuid', 'model_code text',
+  'rate_id uuid', 'input_tokens bigint', 'output_tokens bigint', 'credits bigint', 'bucket_credits bigint', 'overage_credits bigint',
+  'unbilled_credits bigint', 'draws jsonb', 'late boolean', 'request_id text', 'reservation_id text', 'metadata jsonb',
+];
+
 /**
  * Set-based SQL of the usage ledger: one statement per step of a batch, never one per event.
  * Rows are passed as parallel arrays through unnest().
@@ -71,35 +78,36 @@ export class UsageLedgerRepository {
     return out;
   }
 
+  /**
+   * The batch's rows travel as one JSON document (JSON.stringify is native; encoding eighteen
+   * PostgreSQL arrays element by element was a tenth of the worker's CPU in the ingest profile).
+   */
   async insertLedger(em: EntityManager, rows: LedgerRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const doc = rows.map((r) => ({
+      event_id: r.event.eventId,
+      occurred_at: r.event.occurredAt.toISOString(),
+      subscription_id: r.subscriptionId,
+      subscriber_id: r.event.subscriberId,
+      cycle_id: r.cycleId,
+      model_code: r.event.model,
+      rate_id: r.rateId,
+      input_tokens: r.event.inputTokens,
+      output_tokens: r.event.outputTokens,
+      credits: r.credits,
+      bucket_credits: r.bucketCredits,
+      overage_credits: r.overageCredits,
+      unbilled_credits: r.unbilledCredits,
+      draws: r.draws,
+      late: r.late,
+      request_id: r.event.requestId,
+      reservation_id: r.event.reservationId,
+      metadata: r.event.metadata,
+    }));
     await em.query(
-      `INSERT INTO usage_ledger (event_id, occurred_at, subscription_id, subscriber_id, cycle_id, model_code, rate_id,
-         input_tokens, output_tokens, credits, bucket_credits, overage_credits, unbilled_credits, draws, late,
-         request_id, reservation_id, metadata)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::uuid[],
-         $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[], $15::boolean[],
-         $16::text[], $17::text[], $18::jsonb[])`,
-      [
-        rows.map((r) => r.event.eventId),
-        rows.map((r) => r.event.occurredAt.toISOString()),
-        rows.map((r) => r.subscriptionId),
-        rows.map((r) => r.event.subscriberId),
-        rows.map((r) => r.cycleId),
-        rows.map((r) => r.event.model),
-        rows.map((r) => r.rateId),
-        rows.map((r) => r.event.inputTokens),
-        rows.map((r) => r.event.outputTokens),
-        rows.map((r) => r.credits),
-        rows.map((r) => r.bucketCredits),
-        rows.map((r) => r.overageCredits),
-        rows.map((r) => r.unbilledCredits),
-        rows.map((r) => JSON.stringify(r.draws)),
-        rows.map((r) => r.late),
-        rows.map((r) => r.event.requestId),
-        rows.map((r) => r.event.reservationId),
-        rows.map((r) => (r.event.metadata ? JSON.stringify(r.event.metadata) : null)),
-      ],
+      `INSERT INTO usage_ledger (${LEDGER_COLUMNS.map((c) => c.split(' ')[0]).join(', ')})
+       SELECT * FROM json_to_recordset($1::json) AS t(${LEDGER_COLUMNS.join(', ')})`,
+      [JSON.stringify(doc)],
     );
   }
 
