@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   const api = startRole('api', env);
   // BENCH_WORKER_NODE_OPTIONS (e.g. --max-old-space-size=160) tells heap growth from retained data.
   const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
-  const worker = startRole('worker', { ...env, WORKER_CONCURRENCY: '4', ...nodeOptions });
+  // RATING_CHUNK_SIZE / RATING_SLICE_SIZE, when set, reach the worker (to compare sizes); else its defaults.
+  const sizes = Object.fromEntries(['RATING_CHUNK_SIZE', 'RATING_SLICE_SIZE'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+  const worker = startRole('worker', { ...env, WORKER_CONCURRENCY: '4', ...sizes, ...nodeOptions });
   try {
     await waitForHealth(PORT);
     await sleep(1500);

@@ -92,10 +92,10 @@ export class AppConfig {
 
   /** Subscriptions per bill-run chunk job, and per transaction within a chunk. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100000)
-  RATING_CHUNK_SIZE = 1000;
+  RATING_CHUNK_SIZE = 2500;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(10000)
-  RATING_SLICE_SIZE = 500;
+  RATING_SLICE_SIZE = 1250;
 
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 2 * 1024 * 1024;

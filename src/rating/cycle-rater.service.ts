@@ -74,23 +74,27 @@ export class CycleRater {
       );
       const toRoll = locked.filter((l) => l.needs_roll).map(toSubscription);
       if (toRoll.length) await this.roller.rollLockedMany(em, toRoll, periodEnd);
-      const cycles = await this.closedUnrated(em, ids, periodEnd);
+      // Marked rated and charged in the same transaction: one commits only with the other.
+      const cycles = await this.rateClosed(em, ids, periodEnd);
       const written = await this.charges.writeMany(em, cycles.flatMap(toCharges));
-      if (cycles.length) await em.query(`UPDATE cycles SET status = 'rated', rated_at = now() WHERE id = ANY($1::uuid[])`, [cycles.map((c) => c.id)]);
       const result = { charges: written, errors: [] };
       await onCommit(em, result);
       return result;
     });
   }
 
-  private closedUnrated(em: EntityManager, ids: string[], periodEnd: Date): Promise<DueCycle[]> {
+  /** Marks every closed, unrated cycle of the slice rated and answers them with what their charges need. */
+  private rateClosed(em: EntityManager, ids: string[], periodEnd: Date): Promise<DueCycle[]> {
     return em.query(
-      `SELECT c.id, c.subscription_id, c.period, c.plan_code, p.name AS plan_name, c.fee_fen, c.allowance_credits, c.overage_credits,
-              p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen, s.account_id, a.external_ref
-       FROM cycles c JOIN plans p ON p.code = c.plan_code JOIN subscriptions s ON s.id = c.subscription_id
-       JOIN accounts a ON a.id = s.account_id
-       WHERE c.subscription_id = ANY($1::uuid[]) AND c.status = 'closed' AND c.end_at <= $2
-       ORDER BY c.subscription_id, c.start_at`,
+      `WITH r AS (
+         UPDATE cycles c SET status = 'rated', rated_at = now()
+         FROM plans p, subscriptions s, accounts a
+         WHERE c.subscription_id = ANY($1::uuid[]) AND c.status = 'closed' AND c.end_at <= $2
+           AND p.code = c.plan_code AND s.id = c.subscription_id AND a.id = s.account_id
+         RETURNING c.id, c.subscription_id, c.start_at, c.period, c.plan_code, p.name AS plan_name, c.fee_fen, c.allowance_credits,
+                   c.overage_credits, p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen, s.account_id, a.external_ref
+       )
+       SELECT * FROM r ORDER BY subscription_id, start_at`,
       [ids, periodEnd.toISOString()],
     );
   }
