@@ -9,7 +9,7 @@ import { ModelRateBook } from './model-rate-book';
 import { SubscriptionState, lockAndLoadStates } from './subscription-states';
 import { LedgerRow, UsageLedgerRepository } from './usage-ledger.repository';
 
-const overageTerms = (p: Plan): OverageTerms => ({ mode: p.overageMode, ratePerMillionFen: p.overageRatePerMillionFen, capFen: p.overageCapFen });
+export const overageTerms = (p: Plan): OverageTerms => ({ mode: p.overageMode, ratePerMillionFen: p.overageRatePerMillionFen, capFen: p.overageCapFen });
 
 /**
  * Rates one batch in occurredAt order against in-memory balances of locked subscriptions.
@@ -29,6 +29,7 @@ export class BatchRater {
     private readonly roller: CycleRoller,
     private readonly rates: ModelRateBook,
     private readonly states: Map<string, SubscriptionState>,
+    private readonly now: Date,
   ) {}
 
   async rate(event: UsageEvent, subscriptionId: string): Promise<'recorded' | RejectionReason> {
@@ -46,6 +47,7 @@ export class BatchRater {
     state.overageSoFar += rated.overageCredits;
     if (cycle) this.addCycleTotals(cycle.id, rated.overageCredits, rated.unbilledCredits);
     if (cycle) this.addMemberUsage(cycle.id, event.subscriberId, credits);
+    if (cycle) state.usedSoFar += credits;
     this.ledgerRows.push({
       event,
       subscriptionId,
@@ -61,6 +63,11 @@ export class BatchRater {
     return 'recorded';
   }
 
+  /** The subscriptions' states as they stand after the events rated so far. */
+  stateOf(subscriptionId: string): SubscriptionState | undefined {
+    return this.states.get(subscriptionId);
+  }
+
   async flush(): Promise<void> {
     await this.repo.debitBuckets(this.em, this.debits);
     await this.repo.addCycleTotals(this.em, this.cycleTotals);
@@ -71,7 +78,8 @@ export class BatchRater {
   private async roll(state: SubscriptionState, until: Date): Promise<SubscriptionState> {
     await this.flush();
     await this.roller.rollLocked(this.em, state.sub, until);
-    const fresh = (await lockAndLoadStates(this.em, [state.sub.id], until)).get(state.sub.id)!;
+    const loadFrom = until.getTime() < this.now.getTime() ? until : this.now;
+    const fresh = (await lockAndLoadStates(this.em, [state.sub.id], loadFrom)).get(state.sub.id)!;
     this.states.set(state.sub.id, fresh);
     return fresh;
   }

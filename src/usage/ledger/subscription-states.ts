@@ -12,6 +12,11 @@ export interface SubscriptionState {
   buckets: Bucket[];
   /** Overage credits of the open cycle including this batch's so far. */
   overageSoFar: number;
+  /** The open cycle's allowance, and the credits its members used including this batch's so far. */
+  allowanceCredits: number;
+  usedSoFar: number;
+  /** Whether a current member has a monthly cap (those alerts need the per-member usage). */
+  hasMemberCaps: boolean;
 }
 
 interface StateRow {
@@ -27,6 +32,9 @@ interface StateRow {
   c_end: Date | null;
   c_plan: string | null;
   c_overage: string | null;
+  c_allowance: string | null;
+  c_used: string | null;
+  has_member_caps: boolean;
   p_code: string;
   p_models: string[];
   p_mode: Plan['overageMode'];
@@ -37,7 +45,8 @@ interface StateRow {
 
 /**
  * Locks the subscriptions in id order (concurrent batches over the same rows never deadlock), then
- * reads each one's open cycle, plan and usable buckets.
+ * reads each one's open cycle, plan and the buckets not expired at `from` (the caller passes an
+ * instant no later than both its first event and now, so that the balance at either is complete).
  *
  * The read must be a second statement. Under READ COMMITTED a statement that waited for a row lock
  * re-checks only the locked rows; its joins and sub-selects keep the snapshot taken before the
@@ -51,6 +60,10 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
   const rows: StateRow[] = await em.query(
     `SELECT s.id, s.account_id, s.plan_code, s.pending_plan_code, s.status, s.start_at, s.ended_at, s.current_cycle_id,
             c.start_at AS c_start, c.end_at AS c_end, c.plan_code AS c_plan, c.overage_credits AS c_overage,
+            c.allowance_credits AS c_allowance,
+            (SELECT SUM(u.used_credits) FROM member_cycle_usage u WHERE u.cycle_id = c.id) AS c_used,
+            EXISTS (SELECT 1 FROM members m WHERE m.subscription_id = s.id AND m.removed_at IS NULL AND m.monthly_cap_credits IS NOT NULL)
+              AS has_member_caps,
             p.code AS p_code, p.models AS p_models, p.overage_mode AS p_mode, p.overage_rate_per_million_fen AS p_rate,
             p.overage_cap_fen AS p_cap,
             (SELECT json_agg(json_build_object('id', b.id, 'seq', b.seq, 'kind', b.kind, 'remaining', b.remaining_credits,
@@ -98,5 +111,14 @@ function toState(r: StateRow): SubscriptionState {
     expiresAt: new Date(b.expires_at),
     createdOrder: Number(b.seq),
   }));
-  return { sub, cycle, plan, buckets, overageSoFar: cycle?.overageCredits ?? 0 };
+  return {
+    sub,
+    cycle,
+    plan,
+    buckets,
+    overageSoFar: cycle?.overageCredits ?? 0,
+    allowanceCredits: Number(r.c_allowance ?? 0),
+    usedSoFar: Number(r.c_used ?? 0),
+    hasMemberCaps: r.has_member_caps,
+  };
 }

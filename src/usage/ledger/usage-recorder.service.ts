@@ -6,6 +6,7 @@ import { CycleRoller } from '../../subscriptions/cycle-roller.service';
 import { membershipAt, screenByClock } from '../event-screening';
 import { RejectionReason } from '../rejection-reason';
 import { UsageEvent, byOccurrence } from '../usage-event';
+import { mayAlert } from './alert-screen';
 import { BatchRater } from './batch-rater';
 import { ModelRateBook } from './model-rate-book';
 import { ModelRatesService } from '../../catalog/model-rates.service';
@@ -73,9 +74,9 @@ export class UsageRecorder {
       else placed.push({ event, subscriptionId: member });
     }
     const rates = new ModelRateBook(await this.modelRates.ratesOf([...new Set(placed.map((p) => p.event.model))], em));
-    const from = placed.length ? placed[0].event.occurredAt : now;
+    const from = placed.length && placed[0].event.occurredAt.getTime() < now.getTime() ? placed[0].event.occurredAt : now;
     const states = await lockAndLoadStates(em, placed.map((p) => p.subscriptionId), from);
-    const rater = new BatchRater(em, this.repo, this.roller, rates, states);
+    const rater = new BatchRater(em, this.repo, this.roller, rates, states, now);
     for (const { event, subscriptionId } of placed) {
       const outcome = await rater.rate(event, subscriptionId);
       if (outcome === 'recorded') result.outcomes.set(event.eventId, 'recorded');
@@ -84,7 +85,8 @@ export class UsageRecorder {
     await rater.flush();
     await this.repo.insertLedger(em, rater.ledgerRows);
     await this.repo.addMemberUsage(em, rater.memberUsage);
-    await this.alerts.afterUsage(em, new Set(rater.ledgerRows.map((r) => r.subscriptionId)), now);
+    const touched = new Set(rater.ledgerRows.map((r) => r.subscriptionId));
+    await this.alerts.afterUsage(em, [...touched].filter((id) => mayAlert(rater.stateOf(id)!, now)), now);
     await this.repo.insertRejected(em, rejected);
     // A conflicting body never owns its eventId: only the owner's own rejections mark the id.
     const ownRejections = rejected.filter((r) => r.reason !== 'DUPLICATE_CONFLICT').map((r) => r.event.eventId);
