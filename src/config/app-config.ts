@@ -83,14 +83,6 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   WORKER_CONCURRENCY = 4;
 
-  /**
-   * A usage job is recorded as one transaction per shard of its subscriptions, each job starting
-   * at another shard, so that concurrent jobs over the same subscribers work side by side instead
-   * of queueing on each other's subscription locks. 1 records every job in one transaction.
-   */
-  @Transform(toInt) @IsInt() @Min(1) @Max(64)
-  USAGE_SHARDS = 4;
-
   /** How long a worker's claim on a job lasts without renewal; after a crash, the job is redelivered then. */
   @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
   WORKER_LOCK_DURATION_MS = 30000;

@@ -4,7 +4,7 @@ import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { QUEUES } from '../queue/queue-names';
-import { UsageRecorder, shardOf } from './ledger/usage-recorder.service';
+import { UsageRecorder } from './ledger/usage-recorder.service';
 import { toUsageEvent } from './usage-event';
 import { InvalidUsageBatch, USAGE_BATCH_JOB, parseUsageBatch } from './usage-job';
 
@@ -36,8 +36,7 @@ export class UsageEventsProcessor extends ConfiguredWorkerHost {
       if (e instanceof InvalidUsageBatch) throw new UnrecoverableError(e.message);
       throw e;
     }
-    const start = shardOf(String(job.id), this.config.USAGE_SHARDS);
-    const { recorded, duplicates, rejected } = await this.recorder.recordSharded(events, this.config.USAGE_SHARDS, start);
+    const { recorded, duplicates, rejected } = await this.recorder.record(events);
     this.logger.debug({ jobId: job.id, recorded, duplicates, rejected }, 'usage batch recorded');
     return { recorded, duplicates, rejected };
   }

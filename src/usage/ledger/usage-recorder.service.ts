@@ -57,45 +57,6 @@ export class UsageRecorder {
     });
   }
 
-  /**
-   * Records a queue job's events as one transaction per shard of subscriptions, taking the shards
-   * in turn from `startShard`. Every event of a subscription, and every body sent with one event
-   * id, lands in the same shard, so each transaction applies the same rules to its events as one
-   * transaction for the whole job would: each subscription's events in occurredAt order, the first
-   * body of a reused id its owner. Routing reads memberships outside the transactions; it only
-   * decides which transaction an event goes to, and a membership that changes meanwhile costs a
-   * lock wait, never a wrong result, because every transaction resolves and locks for itself.
-   * A crash between shards leaves the committed shards recorded; the redelivered job finds their
-   * ids claimed and records only the rest.
-   */
-  async recordSharded(input: UsageEvent[], shards: number, startShard: number, now = new Date()): Promise<BatchResult> {
-    if (shards <= 1) return this.record(input, { now });
-    const memberships = await this.repo.memberships(this.dataSource.manager, [...new Set(input.map((e) => e.subscriberId))]);
-    const shardOfId = new Map<string, number>();
-    const parts: UsageEvent[][] = Array.from({ length: shards }, () => []);
-    for (const event of input) {
-      let shard = shardOfId.get(event.eventId);
-      if (shard === undefined) {
-        const member = membershipAt(memberships.get(event.subscriberId) ?? [], event.occurredAt);
-        const key = member === 'TOO_OLD' || member === 'UNKNOWN_SUBSCRIBER' ? event.subscriberId : member;
-        shard = shardOf(key, shards);
-        shardOfId.set(event.eventId, shard);
-      }
-      parts[shard].push(event);
-    }
-    const total: BatchResult = { recorded: 0, duplicates: 0, rejected: 0, outcomes: new Map() };
-    for (let i = 0; i < shards; i++) {
-      const part = parts[(startShard + i) % shards];
-      if (part.length === 0) continue;
-      const r = await this.record(part, { now });
-      total.recorded += r.recorded;
-      total.duplicates += r.duplicates;
-      total.rejected += r.rejected;
-      for (const [id, outcome] of r.outcomes) total.outcomes.set(id, outcome);
-    }
-    return total;
-  }
-
   private async recordIn(em: EntityManager, events: UsageEvent[], now: Date, retry: boolean): Promise<BatchResult> {
     const result: BatchResult = { recorded: 0, duplicates: 0, rejected: 0, outcomes: new Map() };
     const rejected: RejectedRow[] = [];
@@ -168,14 +129,4 @@ export class UsageRecorder {
     }
     return fresh.sort(byOccurrence);
   }
-}
-
-/** A stable shard for a subscription (or an unplaced subscriber): FNV-1a of the key. */
-export function shardOf(key: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
 }
