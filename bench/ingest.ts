@@ -107,12 +107,13 @@ async function baseline(url: string, events: Ev[]): Promise<number> {
   return seconds;
 }
 
-async function jobLatencies(prefix: string): Promise<number[]> {
+/** Enqueue-to-commit latency of every job, and how many jobs the API made of the requests. */
+async function completedJobs(prefix: string): Promise<{ latencies: number[]; jobs: number }> {
   const queue = new Queue(QUEUES.usageEvents, { connection: redisOptionsFromUrl(REDIS_URL), prefix: bullPrefix(prefix) });
   const jobs = await queue.getCompleted(0, -1);
   await queue.obliterate({ force: true });
   await queue.close();
-  return jobs.filter((j) => j.finishedOn).map((j) => j.finishedOn! - j.timestamp).sort((a, b) => a - b);
+  return { latencies: jobs.filter((j) => j.finishedOn).map((j) => j.finishedOn! - j.timestamp).sort((a, b) => a - b), jobs: jobs.length };
 }
 
 async function main(): Promise<void> {
@@ -124,7 +125,9 @@ async function main(): Promise<void> {
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
   const env = { DATABASE_URL: url, REDIS_URL, REDIS_PREFIX: prefix, ADMIN_API_KEY: key, PORT: String(PORT), BILLING_TZ: TZ };
-  const api = startRole('api', env);
+  // BENCH_USAGE_LINGER_MS sets the API's USAGE_LINGER_MS (how long it waits to merge requests into one job).
+  const linger = process.env.BENCH_USAGE_LINGER_MS;
+  const api = startRole('api', { ...env, ...(linger ? { USAGE_LINGER_MS: linger } : {}) });
   const workers = Array.from({ length: WORKERS }, () => startRole('worker', { ...env, WORKER_CONCURRENCY: String(CONCURRENCY) }));
   try {
     await waitForHealth(PORT);
@@ -142,14 +145,15 @@ async function main(): Promise<void> {
       postgres: round(cpuSecondsOf('postgres') - cpuBefore.postgres),
       redis: round(cpuSecondsOf('redis-server') - cpuBefore.redis),
     };
-    const latencies = await jobLatencies(prefix);
+    const { latencies, jobs } = await completedJobs(prefix);
     const baselineSeconds = await baseline(url, batches.flat());
     const rate = EVENTS / seconds;
     const baseRate = EVENTS / baselineSeconds;
     console.log(JSON.stringify({
-      events: EVENTS, unique: unique.length, subscribers: SUBSCRIBERS, workers: WORKERS, workerConcurrency: CONCURRENCY, batch: BATCH,
+      events: EVENTS, unique: unique.length, subscribers: SUBSCRIBERS, workers: WORKERS, workerConcurrency: CONCURRENCY, usageLingerMs: linger ?? 'default', batch: BATCH,
       pipelineSeconds: round(seconds), enqueueSeconds: round((posted - started) / 1000), pipelineEventsPerSec: Math.round(rate),
       baselineSeconds: round(baselineSeconds), baselineEventsPerSec: Math.round(baseRate), ratio: round(rate / baseRate),
+      jobs, meanEventsPerJob: Math.round(EVENTS / Math.max(1, jobs)),
       p50JobLatencyMs: percentile(latencies, 50), p99JobLatencyMs: percentile(latencies, 99), workerPeakRssMiB: rss,
       cpuSecondsDuringPipeline: cpu,
     }, null, 2));

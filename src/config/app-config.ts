@@ -83,6 +83,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   WORKER_CONCURRENCY = 4;
 
+  /**
+   * How long the API holds an accepted usage request to merge it with others into one queue job
+   * (0: one job per request). Each request is answered only once its job is in the queue.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  USAGE_LINGER_MS = 20;
+
+  /** Most events the API merges into one usage job (a job is recorded in one transaction). */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(5000)
+  USAGE_JOB_MAX_EVENTS = 5000;
+
   /** How long a worker's claim on a job lasts without renewal; after a crash, the job is redelivered then. */
   @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
   WORKER_LOCK_DURATION_MS = 30000;

@@ -118,4 +118,18 @@ describe('usage batch validation', () => {
     expect(checkUsageBatch({ events: Array.from({ length: 1000 }, () => event) }).ok).toBe(true);
     expect(checkUsageBatch({ events: Array.from({ length: 1001 }, () => event) }).ok).toBe(false);
   });
+
+  it('lets a queue job, which the API may merge from several requests, carry up to 5,000 events', () => {
+    const event = { eventId: 'e', subscriberId: 's', model: 'm', inputTokens: 1, outputTokens: 1, occurredAt: '2026-11-03T08:15:00Z' };
+    const events = (n: number) => ({ events: Array.from({ length: n }, () => ({ ...event })) });
+    expect(checkUsageBatch(events(5000), 'job').ok).toBe(true);
+    expect(checkUsageBatch(events(5001), 'job').ok).toBe(false);
+    expect(checkUsageBatch({ events: [] }, 'job').ok).toBe(false);
+    // The slow path agrees on the bound: one odd event sends the batch to class-validator.
+    const odd = { events: [...events(4999).events, { ...event, eventId: 'e\u00e9' }] };
+    expect(checkUsageBatch(odd, 'job').ok).toBe(false);
+    const oddButValid = { events: [...events(4999).events, { ...event, requestId: 'r\u00e9' }] };
+    expect(checkUsageBatch(oddButValid, 'job').ok).toBe(true);
+    expect(checkUsageBatch({ events: [...oddButValid.events, { ...event }] }, 'job').ok).toBe(false);
+  });
 });

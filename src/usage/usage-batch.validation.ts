@@ -4,7 +4,7 @@ import { FieldError } from '../common/http/problem';
 import { flattenValidationErrors } from '../common/http/validation-pipe';
 import { isInstant } from '../common/validation/instant.validator';
 import { CODE_PATTERN, EVENT_ID_PATTERN, SUBSCRIBER_ID_PATTERN } from '../common/validation/text.validators';
-import { MAX_BATCH_EVENTS, MAX_METADATA_BYTES, UsageBatchDto, UsageEventDto } from './dto/usage-event.dto';
+import { MAX_BATCH_EVENTS, MAX_JOB_EVENTS, MAX_METADATA_BYTES, UsageBatchDto, UsageEventDto, UsageJobDto } from './dto/usage-event.dto';
 
 /**
  * Validation of usage batches, the hottest input of the service (every model call of every
@@ -18,12 +18,16 @@ import { MAX_BATCH_EVENTS, MAX_METADATA_BYTES, UsageBatchDto, UsageEventDto } fr
  */
 export type UsageBatchCheck = { ok: true; batch: UsageBatchDto } | { ok: false; errors: FieldError[] };
 
-export function checkUsageBatch(data: unknown): UsageBatchCheck {
-  if (vouchesFor(data)) return { ok: true, batch: data };
+export type UsageBatchSource = 'request' | 'job';
+
+/** A request (`POST /v1/usage-events`) carries 1..1000 events; a queue job up to 5,000. */
+export function checkUsageBatch(data: unknown, source: UsageBatchSource = 'request'): UsageBatchCheck {
+  const [dto, max] = source === 'request' ? [UsageBatchDto, MAX_BATCH_EVENTS] : [UsageJobDto, MAX_JOB_EVENTS];
+  if (vouchesFor(data, max)) return { ok: true, batch: data };
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, errors: [{ path: 'events', message: 'the batch must be a JSON object with an events array' }] };
   }
-  const batch = plainToInstance(UsageBatchDto, data, { enableImplicitConversion: false });
+  const batch = plainToInstance(dto, data, { enableImplicitConversion: false });
   const errors = validateSync(batch as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   return errors.length === 0 ? { ok: true, batch } : { ok: false, errors: flattenValidationErrors(errors) };
 }
@@ -37,11 +41,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-function vouchesFor(data: unknown): data is UsageBatchDto {
+function vouchesFor(data: unknown, maxEvents: number): data is UsageBatchDto {
   if (!isPlainObject(data)) return false;
   for (const key in data) if (key !== 'events') return false;
   const events = data.events;
-  if (!Array.isArray(events) || events.length < 1 || events.length > MAX_BATCH_EVENTS) return false;
+  if (!Array.isArray(events) || events.length < 1 || events.length > maxEvents) return false;
   for (const e of events) if (!vouchesForEvent(e)) return false;
   return true;
 }

@@ -1,14 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Queue } from 'bullmq';
 import { Roles } from '../access/roles.decorator';
 import { NotAudited } from '../audit/audited.decorator';
 import { DomainException } from '../common/http/domain.exception';
-import { QUEUES } from '../queue/queue-names';
 import { AcceptedView, UsageBatchDto } from './dto/usage-event.dto';
 import { UsageBatchPipe } from './usage-batch.pipe';
-import { USAGE_BATCH_JOB } from './usage-job';
+import { UsageEnqueuer } from './usage-enqueuer.service';
 
 @ApiTags('usage')
 @ApiBearerAuth()
@@ -16,7 +13,7 @@ import { USAGE_BATCH_JOB } from './usage-job';
 @Roles('gateway', 'admin', 'billing')
 @NotAudited()
 export class UsageEventsController {
-  constructor(@InjectQueue(QUEUES.usageEvents) private readonly queue: Queue) {}
+  constructor(private readonly enqueuer: UsageEnqueuer) {}
 
   @Post()
   @HttpCode(202)
@@ -27,7 +24,7 @@ export class UsageEventsController {
   async ingest(@Body(UsageBatchPipe) body: unknown): Promise<AcceptedView> {
     const batch = body as UsageBatchDto;
     try {
-      await this.queue.add(USAGE_BATCH_JOB, { events: batch.events });
+      await this.enqueuer.enqueue(batch.events);
     } catch {
       throw new DomainException(503, 'QUEUE_UNAVAILABLE', 'The usage queue is unavailable; retry later');
     }

@@ -4,6 +4,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
+import { UsageEnqueuer } from './usage-enqueuer.service';
 import { UsageEventsController } from './usage-events.controller';
 import { RejectedUsageController, UsageController } from './usage.controller';
 import { RejectedUsageService } from './rejected-usage.service';
@@ -11,7 +12,7 @@ import { UsageQueryService } from './usage-query.service';
 
 @Module({
   imports: [SubscriptionsModule, CatalogModule, AlertsModule],
-  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService],
+  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository],
 })

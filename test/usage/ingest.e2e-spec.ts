@@ -1,3 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { QUEUES } from '../../src/queue/queue-names';
+import { UsageEnqueuer } from '../../src/usage/usage-enqueuer.service';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { drainUsageQueue, event } from '../support/usage';
@@ -91,5 +95,54 @@ describe('usage ingestion through the API and the worker', () => {
     expect(paths).toEqual(expect.arrayContaining(['events[1].inputTokens', 'events[2].occurredAt', 'events[3].extra']));
     await drainUsageQueue(t);
     expect(await t.db.query('SELECT 1 FROM usage_event_ids WHERE event_id = $1', [good.eventId])).toEqual([]);
+  });
+
+  describe('merging requests into queue jobs', () => {
+    const jobsHolding = async (eventIds: string[]) => {
+      const queue = t.app.get<Queue>(getQueueToken(QUEUES.usageEvents));
+      const jobs = await queue.getJobs(['waiting', 'active', 'completed'], 0, 50);
+      return jobs.filter((j) => (j.data.events as { eventId: string }[]).some((e) => eventIds.includes(e.eventId)));
+    };
+
+    it('requests that arrive together become one job, in arrival order, each event recorded once', async () => {
+      const who = line();
+      const sub = await subscribe(t, accountId, 'solo', [{ subscriberId: who }]);
+      const granted = (await balance(sub.id)).buckets[0].grantedCredits;
+      const [a, b, c] = [event(who, 'm1', 100, 0), event(who, 'm1', 20, 0), event(who, 'm1', 3, 0)];
+      const enqueuer = t.app.get(UsageEnqueuer);
+      await Promise.all([enqueuer.enqueue([a, b]), enqueuer.enqueue([b, c]), enqueuer.enqueue([c])]);
+      const jobs = await jobsHolding([a.eventId, b.eventId, c.eventId]);
+      expect(jobs.map((j) => (j.data.events as { eventId: string }[]).map((e) => e.eventId))).toEqual([
+        [a.eventId, b.eventId, b.eventId, c.eventId, c.eventId],
+      ]);
+      await drainUsageQueue(t);
+      expect((await balance(sub.id)).buckets[0].remainingCredits).toBe(granted - 123);
+    });
+
+    it('starts another job rather than exceed the most events a job may hold', async () => {
+      const who = line();
+      await subscribe(t, accountId, 'solo', [{ subscriberId: who }]);
+      const batch = () => Array.from({ length: 1000 }, () => event(who, 'm1', 1, 0));
+      const requests = [batch(), batch(), batch(), batch(), batch(), batch()];
+      const enqueuer = t.app.get(UsageEnqueuer);
+      await Promise.all(requests.map((r) => enqueuer.enqueue(r)));
+      const jobs = await jobsHolding(requests.flat().map((e) => e.eventId));
+      expect(jobs.map((j) => j.data.events.length).sort()).toEqual([1000, 5000]);
+      await drainUsageQueue(t);
+      const [{ n: recorded }] = await t.db.query('SELECT count(*)::int AS n FROM usage_ledger WHERE subscriber_id = $1', [who]);
+      expect(recorded).toBe(6000);
+    });
+
+    it('merged HTTP requests are each answered 202, and each event is recorded once', async () => {
+      const who = line();
+      const sub = await subscribe(t, accountId, 'solo', [{ subscriberId: who }]);
+      const granted = (await balance(sub.id)).buckets[0].grantedCredits;
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event(who, 'm1', 5, 0)] })),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(8).fill(202));
+      await drainUsageQueue(t);
+      expect((await balance(sub.id)).buckets[0].remainingCredits).toBe(granted - 40);
+    });
   });
 });

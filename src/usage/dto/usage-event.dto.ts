@@ -6,6 +6,8 @@ import { IsInstant } from '../../common/validation/instant.validator';
 
 export const MAX_METADATA_BYTES = 4096;
 export const MAX_BATCH_EVENTS = 1000;
+/** A queue job may carry more: the API merges requests that arrive together into one job. */
+export const MAX_JOB_EVENTS = 5000;
 
 const IsSmallJson = () =>
   ValidateBy({
@@ -51,6 +53,16 @@ export class UsageBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_EVENTS)
+  @ValidateNested({ each: true })
+  @Type(() => UsageEventDto)
+  events: UsageEventDto[];
+}
+
+/** The payload of a `usage-batch` job: the same events, up to MAX_JOB_EVENTS of them. */
+export class UsageJobDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_JOB_EVENTS)
   @ValidateNested({ each: true })
   @Type(() => UsageEventDto)
   events: UsageEventDto[];
