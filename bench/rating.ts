@@ -46,18 +46,33 @@ async function seed(c: Client, period: string, start: Date, end: Date): Promise<
   await c.query('ANALYZE');
 }
 
-/** The baseline: the same RECURRING and OVERAGE rows from one INSERT … SELECT. */
-async function baseline(c: Client): Promise<number> {
-  await c.query(`CREATE TABLE bench_charges (LIKE charges INCLUDING DEFAULTS INCLUDING IDENTITY)`);
-  const started = process.hrtime.bigint();
-  await c.query(`
-    INSERT INTO bench_charges (account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen)
+const BASELINE_SELECT = `
     SELECT s.account_id, a.external_ref, s.id, c.id, c.period, t.type, p.name || ' ' || c.period, t.qty, t.amount, 600, (t.amount * 1200 + 10600) / 21200
     FROM cycles c JOIN subscriptions s ON s.id = c.subscription_id JOIN accounts a ON a.id = s.account_id JOIN plans p ON p.code = c.plan_code
     CROSS JOIN LATERAL (VALUES ('RECURRING', c.allowance_credits, c.fee_fen),
       ('OVERAGE', c.overage_credits, LEAST((c.overage_credits * p.overage_rate_per_million_fen * 2 + 1000000) / 2000000, COALESCE(p.overage_cap_fen, 9223372036854775807)))) AS t(type, qty, amount)
-    WHERE t.type = 'RECURRING' OR (p.overage_mode = 'payg' AND t.amount > 0)`);
+    WHERE t.type = 'RECURRING' OR (p.overage_mode = 'payg' AND t.amount > 0)`;
+const CHARGE_COLUMNS = 'account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen';
+
+/** The baseline: the same RECURRING and OVERAGE rows from one INSERT … SELECT into a bare copy of `charges`. */
+async function baseline(c: Client): Promise<number> {
+  await c.query(`CREATE TABLE bench_charges (LIKE charges INCLUDING DEFAULTS INCLUDING IDENTITY)`);
+  const started = process.hrtime.bigint();
+  await c.query(`INSERT INTO bench_charges (${CHARGE_COLUMNS}) ${BASELINE_SELECT}`);
   return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/**
+ * The same statement into `charges` itself, with the indexes, foreign keys and trigger the run's
+ * rows pay for too, rolled back afterwards: the cost of the rows alone, as the service must store them.
+ */
+async function baselineIntoCharges(c: Client): Promise<number> {
+  await c.query('BEGIN');
+  const started = process.hrtime.bigint();
+  await c.query(`INSERT INTO charges (${CHARGE_COLUMNS}) ${BASELINE_SELECT}`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await c.query('ROLLBACK');
+  return seconds;
 }
 
 async function main(): Promise<void> {
@@ -70,6 +85,7 @@ async function main(): Promise<void> {
   await seed(c, last.period, last.start, last.end);
   const baselineSeconds = await baseline(c);
   const [{ n: baselineRows }] = (await c.query('SELECT count(*)::int AS n FROM bench_charges')).rows;
+  const chargesTableSeconds = await baselineIntoCharges(c);
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
   const env = { DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: `benchr${randomBytes(3).toString('hex')}`, ADMIN_API_KEY: key, PORT: String(PORT), BILLING_TZ: TZ };
   const api = startRole('api', env);
@@ -98,6 +114,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({
       subscriptions: N, period: last.period, status: view.status, progress: view.progress, counts: view.counts,
       chargeRows: charges, baselineRows, runSeconds: round(seconds), baselineSeconds: round(baselineSeconds), ratio: round(seconds / baselineSeconds),
+      baselineIntoChargesTableSeconds: round(chargesTableSeconds), ratioToChargesTableBaseline: round(seconds / chargesTableSeconds),
       workerPeakRssMiB: peakRssMiB(worker.pid!), periodEnd: periodBounds(last.period, TZ).end.toISOString(),
     }, null, 2));
   } finally {
