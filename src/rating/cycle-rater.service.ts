@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { overageChargeFen } from '../billing-rules';
 import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
-import { Subscription } from '../subscriptions/entities/subscription.entity';
+import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../subscriptions/subscription-row';
 
 interface DueCycle {
   id: string;
@@ -19,19 +19,6 @@ interface DueCycle {
   overage_cap_fen: string | null;
   account_id: string;
   external_ref: string;
-}
-
-interface SubscriptionRow {
-  id: string;
-  account_id: string;
-  plan_code: string;
-  pending_plan_code: string | null;
-  status: Subscription['status'];
-  start_at: Date;
-  ended_at: Date | null;
-  current_cycle_id: string | null;
-  created_at: Date;
-  updated_at: Date;
 }
 
 export interface RatedSlice {
@@ -66,13 +53,12 @@ export class CycleRater {
       await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
       // The subscriptions to roll come back with this read, as plain rows: no entity loading.
       const locked: (SubscriptionRow & { needs_roll: boolean })[] = await em.query(
-        `SELECT s.id, s.account_id, s.plan_code, s.pending_plan_code, s.status, s.start_at, s.ended_at, s.current_cycle_id, s.created_at,
-                s.updated_at, COALESCE(c.end_at <= $2, false) AS needs_roll
+        `SELECT ${SUBSCRIPTION_COLUMNS}, COALESCE(c.end_at <= $2, false) AS needs_roll
          FROM subscriptions s LEFT JOIN cycles c ON c.id = s.current_cycle_id
          WHERE s.id = ANY($1::uuid[]) ORDER BY s.id`,
         [ids, periodEnd.toISOString()],
       );
-      const toRoll = locked.filter((l) => l.needs_roll).map(toSubscription);
+      const toRoll = locked.filter((l) => l.needs_roll).map(subscriptionFromRow);
       if (toRoll.length) await this.roller.rollLockedMany(em, toRoll, periodEnd);
       // Marked rated and charged in the same transaction: one commits only with the other.
       const cycles = await this.rateClosed(em, ids, periodEnd);
@@ -115,19 +101,4 @@ function toCharges(c: DueCycle): NewCharge[] {
   const amount = c.overage_mode === 'payg' && overage > 0 ? overageChargeFen(overage, Number(c.overage_rate_per_million_fen), cap) : 0;
   if (amount === 0) return [recurring];
   return [recurring, { ...base, type: 'OVERAGE', description: `${c.plan_name} pay-as-you-go ${c.period}`, quantity: overage, amountFen: amount }];
-}
-
-function toSubscription(r: SubscriptionRow): Subscription {
-  return Object.assign(new Subscription(), {
-    id: r.id,
-    accountId: r.account_id,
-    planCode: r.plan_code,
-    pendingPlanCode: r.pending_plan_code,
-    status: r.status,
-    startAt: r.start_at,
-    endedAt: r.ended_at,
-    currentCycleId: r.current_cycle_id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
 }

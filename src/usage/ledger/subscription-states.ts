@@ -3,6 +3,7 @@ import { Bucket } from '../../billing-rules';
 import { Plan } from '../../catalog/entities/plan.entity';
 import { Cycle } from '../../subscriptions/entities/cycle.entity';
 import { Subscription } from '../../subscriptions/entities/subscription.entity';
+import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../../subscriptions/subscription-row';
 
 /** What rating an event needs to know about its subscription, held in memory for one batch. */
 export interface SubscriptionState {
@@ -19,15 +20,7 @@ export interface SubscriptionState {
   hasMemberCaps: boolean;
 }
 
-interface StateRow {
-  id: string;
-  account_id: string;
-  plan_code: string;
-  pending_plan_code: string | null;
-  status: Subscription['status'];
-  start_at: Date;
-  ended_at: Date | null;
-  current_cycle_id: string | null;
+interface StateRow extends SubscriptionRow {
   c_start: Date | null;
   c_end: Date | null;
   c_plan: string | null;
@@ -58,7 +51,7 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
   if (sorted.length === 0) return new Map();
   await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [sorted]);
   const rows: StateRow[] = await em.query(
-    `SELECT s.id, s.account_id, s.plan_code, s.pending_plan_code, s.status, s.start_at, s.ended_at, s.current_cycle_id,
+    `SELECT ${SUBSCRIPTION_COLUMNS},
             c.start_at AS c_start, c.end_at AS c_end, c.plan_code AS c_plan, c.overage_credits AS c_overage,
             c.allowance_credits AS c_allowance,
             (SELECT SUM(u.used_credits) FROM member_cycle_usage u WHERE u.cycle_id = c.id) AS c_used,
@@ -83,16 +76,7 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
  * usage batch, and the rater and the roller only read these fields.
  */
 function toState(r: StateRow): SubscriptionState {
-  const sub = {
-    id: r.id,
-    accountId: r.account_id,
-    planCode: r.plan_code,
-    pendingPlanCode: r.pending_plan_code,
-    status: r.status,
-    startAt: r.start_at,
-    endedAt: r.ended_at,
-    currentCycleId: r.current_cycle_id,
-  } as Subscription;
+  const sub = subscriptionFromRow(r);
   const cycle = r.current_cycle_id
     ? ({ id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: Number(r.c_overage) } as Cycle)
     : null;
