@@ -9,4 +9,14 @@ import { Settlement1764300600000 } from './1764300600000-settlement';
 import { IngestWritePath1764300700000 } from './1764300700000-ingest-write-path';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
-export const MIGRATIONS = [Foundation1764300000000, CatalogSubscriptions1764300100000, UsageLedger1764300200000, Authorization1764300300000, Charges1764300400000, RatingRuns1764300450000, TopupsAlertsWebhooks1764300500000, Settlement1764300600000, IngestWritePath1764300700000];
+export const MIGRATIONS = [
+  Foundation1764300000000,
+  CatalogSubscriptions1764300100000,
+  UsageLedger1764300200000,
+  Authorization1764300300000,
+  Charges1764300400000,
+  RatingRuns1764300450000,
+  TopupsAlertsWebhooks1764300500000,
+  Settlement1764300600000,
+  IngestWritePath1764300700000,
+];

@@ -29,10 +29,31 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
-const DOMAIN_MODULES: Type[] = [CatalogModule, AccountsModule, SubscriptionsModule, UsageModule, AuthorizationModule, ChargesModule, RatingModule, SettlementModule, InvoicesModule, StatementsModule, TopupsModule, AlertsModule, WebhooksModule];
+const DOMAIN_MODULES: Type[] = [
+  CatalogModule,
+  AccountsModule,
+  SubscriptionsModule,
+  UsageModule,
+  AuthorizationModule,
+  ChargesModule,
+  RatingModule,
+  SettlementModule,
+  InvoicesModule,
+  StatementsModule,
+  TopupsModule,
+  AlertsModule,
+  WebhooksModule,
+];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
-const WORKER_MODULES: Type[] = [MaintenanceWorkerModule, UsageWorkerModule, RatingWorkerModule, SettlementWorkerModule, AlertsWorkerModule, WebhooksWorkerModule];
+const WORKER_MODULES: Type[] = [
+  MaintenanceWorkerModule,
+  UsageWorkerModule,
+  RatingWorkerModule,
+  SettlementWorkerModule,
+  AlertsWorkerModule,
+  WebhooksWorkerModule,
+];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` processes queues, `all` does both.
