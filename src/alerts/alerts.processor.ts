@@ -4,6 +4,7 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { QUEUES } from '../queue/queue-names';
+import { JobSchedule } from '../queue/job-scheduler-registry';
 import { AlertDetector } from './alert-detector.service';
 
 export const SCAN_EXPIRED_TOPUPS = 'scan-expired-topups';
@@ -21,11 +22,8 @@ export class AlertsProcessor extends ConfiguredWorkerHost {
     super();
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    this.queue
-      .upsertJobScheduler(SCAN_EXPIRED_TOPUPS, { every: SCAN_EVERY_MS }, { name: SCAN_EXPIRED_TOPUPS })
-      .catch((err: unknown) => this.logger.error({ err }, 'could not register the expired top-up scan'));
+  protected override schedules(): JobSchedule[] {
+    return [{ queue: this.queue, id: SCAN_EXPIRED_TOPUPS, repeat: { every: SCAN_EVERY_MS }, template: { name: SCAN_EXPIRED_TOPUPS } }];
   }
 
   async process(job: Job): Promise<{ raised: number }> {

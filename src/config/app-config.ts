@@ -110,6 +110,10 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+  /** How often a worker checks that its job schedulers still exist in Redis and re-creates lost ones (0: never). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600000)
+  SCHEDULE_CHECK_INTERVAL_MS = 30000;
 }
 
 export class ConfigError extends Error {}

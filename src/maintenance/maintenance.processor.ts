@@ -7,6 +7,7 @@ import { UsageLedgerRepository } from '../usage/ledger/usage-ledger.repository';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { QUEUES } from '../queue/queue-names';
+import { JobSchedule } from '../queue/job-scheduler-registry';
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
 export const ENSURE_LEDGER_PARTITIONS = 'ensure-ledger-partitions';
@@ -28,22 +29,12 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
     super();
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    this.schedule().catch((err: unknown) => this.logger.error({ err }, 'could not register the maintenance schedule'));
-  }
-
-  private async schedule(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      PURGE_IDEMPOTENCY_KEYS,
-      { pattern: '30 3 * * *', tz: this.config.BILLING_TZ },
-      { name: PURGE_IDEMPOTENCY_KEYS },
-    );
-    await this.queue.upsertJobScheduler(
-      ENSURE_LEDGER_PARTITIONS,
-      { pattern: '45 3 * * *', tz: this.config.BILLING_TZ },
-      { name: ENSURE_LEDGER_PARTITIONS },
-    );
+  protected override schedules(): JobSchedule[] {
+    const tz = this.config.BILLING_TZ;
+    return [
+      { queue: this.queue, id: PURGE_IDEMPOTENCY_KEYS, repeat: { pattern: '30 3 * * *', tz }, template: { name: PURGE_IDEMPOTENCY_KEYS } },
+      { queue: this.queue, id: ENSURE_LEDGER_PARTITIONS, repeat: { pattern: '45 3 * * *', tz }, template: { name: ENSURE_LEDGER_PARTITIONS } },
+    ];
   }
 
   async process(job: Job): Promise<{ purged: number } | { monthsAhead: number }> {

@@ -1,19 +1,28 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { JobSchedule, JobSchedulerRegistry } from './job-scheduler-registry';
 
 /**
  * A WorkerHost whose BullMQ worker takes its concurrency and lock settings from the validated
  * configuration. Subclasses declare `@Processor(queue, { autorun: false })`; the worker starts
- * here, once the settings are applied.
+ * here, once the settings are applied, and the processor's job schedulers are registered before
+ * bootstrap completes (a process is not ready while a schedule it owns is missing).
  */
 export abstract class ConfiguredWorkerHost extends WorkerHost implements OnApplicationBootstrap {
   protected abstract readonly config: AppConfig;
+  @Inject(JobSchedulerRegistry) private readonly schedulerRegistry!: JobSchedulerRegistry;
+
   protected concurrency(): number {
     return 1;
   }
 
-  onApplicationBootstrap(): void {
+  /** The repeatable jobs this processor owns; registered at bootstrap and kept by the registry. */
+  protected schedules(): JobSchedule[] {
+    return [];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
     const lockDuration = this.config.WORKER_LOCK_DURATION_MS;
     Object.assign(this.worker.opts, {
       lockDuration,
@@ -26,5 +35,7 @@ export abstract class ConfiguredWorkerHost extends WorkerHost implements OnAppli
     (this.worker as unknown as { createLockManager(): void }).createLockManager();
     this.worker.concurrency = this.concurrency();
     this.worker.run().catch((err: unknown) => new Logger(this.constructor.name).error({ err }, 'worker stopped with an error'));
+    const schedules = this.schedules();
+    if (schedules.length > 0) await this.schedulerRegistry.ensure(schedules);
   }
 }

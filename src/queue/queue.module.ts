@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { QUEUES } from './queue-names';
 import { bullPrefix, redisOptionsFromUrl } from './redis-options';
+import { JobSchedulerRegistry } from './job-scheduler-registry';
 
 /**
  * Finished jobs are trimmed by count and age so Redis does not grow without bound; failed ones are
@@ -29,6 +30,7 @@ const queues = Object.values(QUEUES).map((name) => BullModule.registerQueue({ na
     }),
     ...queues,
   ],
-  exports: queues,
+  providers: [JobSchedulerRegistry],
+  exports: [...queues, JobSchedulerRegistry],
 })
 export class QueueModule {}

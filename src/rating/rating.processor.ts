@@ -1,17 +1,16 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { periodOf } from '../billing-rules';
 import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { QUEUES } from '../queue/queue-names';
+import { JobSchedule } from '../queue/job-scheduler-registry';
 import { RatingChunkService } from './rating-chunk.service';
 import { RATING_JOBS, RatingRunService } from './rating-run.service';
 
 /** The month-end bill run: a monthly schedule, run starts, chunk jobs, and a sweeper for orphans. */
 @Processor(QUEUES.rating, { autorun: false })
 export class RatingProcessor extends ConfiguredWorkerHost {
-  private readonly logger = new Logger(RatingProcessor.name);
 
   constructor(
     @InjectQueue(QUEUES.rating) private readonly queue: Queue,
@@ -26,15 +25,12 @@ export class RatingProcessor extends ConfiguredWorkerHost {
     return Math.max(1, Math.min(4, this.config.WORKER_CONCURRENCY));
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    this.schedule().catch((err: unknown) => this.logger.error({ err }, 'could not register the bill-run schedules'));
-  }
-
-  private async schedule(): Promise<void> {
+  protected override schedules(): JobSchedule[] {
     const tz = this.config.BILLING_TZ;
-    await this.queue.upsertJobScheduler(RATING_JOBS.monthly, { pattern: '5 0 1 * *', tz }, { name: RATING_JOBS.monthly });
-    await this.queue.upsertJobScheduler(RATING_JOBS.resume, { pattern: '*/5 * * * *', tz }, { name: RATING_JOBS.resume });
+    return [
+      { queue: this.queue, id: RATING_JOBS.monthly, repeat: { pattern: '5 0 1 * *', tz }, template: { name: RATING_JOBS.monthly } },
+      { queue: this.queue, id: RATING_JOBS.resume, repeat: { pattern: '*/5 * * * *', tz }, template: { name: RATING_JOBS.resume } },
+    ];
   }
 
   async process(job: Job<{ runId?: string; chunkNo?: number }>): Promise<void> {

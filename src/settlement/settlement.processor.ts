@@ -4,6 +4,7 @@ import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { QUEUES } from '../queue/queue-names';
+import { JobSchedule } from '../queue/job-scheduler-registry';
 import { SettlementRunner } from './settlement-runner.service';
 
 export const SETTLEMENT_RUN = 'settlement-run';
@@ -22,11 +23,8 @@ export class SettlementProcessor extends ConfiguredWorkerHost {
     super();
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    this.queue
-      .upsertJobScheduler(SETTLEMENT_NIGHTLY, { pattern: '0 2 * * *', tz: this.config.BILLING_TZ }, { name: SETTLEMENT_RUN })
-      .catch((err: unknown) => this.logger.error({ err }, 'could not register the settlement schedule'));
+  protected override schedules(): JobSchedule[] {
+    return [{ queue: this.queue, id: SETTLEMENT_NIGHTLY, repeat: { pattern: '0 2 * * *', tz: this.config.BILLING_TZ }, template: { name: SETTLEMENT_RUN } }];
   }
 
   async process(job: Job): Promise<{ batchId: string | null; recordCount: number }> {

@@ -1,9 +1,9 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { QUEUES } from '../queue/queue-names';
+import { JobSchedule } from '../queue/job-scheduler-registry';
 import { DELIVER_JOB, SWEEP_JOB, parseDeliveryRef } from './delivery-jobs';
 import { WebhookDeliverer } from './webhook-deliverer.service';
 import { WebhookOutbox } from './webhook-outbox.service';
@@ -13,7 +13,6 @@ const SWEEP_EVERY_MS = 60 * 1000;
 /** Sends webhook deliveries, and every minute re-enqueues the pending ones the queue may have lost. */
 @Processor(QUEUES.webhookDeliveries, { autorun: false })
 export class WebhookDeliveriesProcessor extends ConfiguredWorkerHost {
-  private readonly logger = new Logger(WebhookDeliveriesProcessor.name);
 
   constructor(
     @InjectQueue(QUEUES.webhookDeliveries) private readonly queue: Queue,
@@ -28,11 +27,8 @@ export class WebhookDeliveriesProcessor extends ConfiguredWorkerHost {
     return this.config.WORKER_CONCURRENCY;
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    this.queue
-      .upsertJobScheduler(SWEEP_JOB, { every: SWEEP_EVERY_MS }, { name: SWEEP_JOB, opts: { attempts: 1 } })
-      .catch((err: unknown) => this.logger.error({ err }, 'could not register the webhook delivery sweeper'));
+  protected override schedules(): JobSchedule[] {
+    return [{ queue: this.queue, id: SWEEP_JOB, repeat: { every: SWEEP_EVERY_MS }, template: { name: SWEEP_JOB, opts: { attempts: 1 } } }];
   }
 
   async process(job: Job): Promise<unknown> {

@@ -4,6 +4,19 @@ import { ENSURE_LEDGER_PARTITIONS, PURGE_IDEMPOTENCY_KEYS } from '../../src/main
 import { QUEUES } from '../../src/queue/queue-names';
 import { redisOptionsFromUrl, bullPrefix } from '../../src/queue/redis-options';
 import { startTestApp } from '../support/test-app';
+import { JobSchedulerRegistry } from '../../src/queue/job-scheduler-registry';
+import { RATING_JOBS } from '../../src/rating/rating-run.service';
+import { SETTLEMENT_NIGHTLY } from '../../src/settlement/settlement.processor';
+
+/** Polls until `probe` returns true or the deadline passes (a bound, not a timing assertion). */
+async function eventually(probe: () => Promise<boolean>, deadlineMs = 15000): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    if (await probe()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return probe();
+}
 
 /** YYYYMM of the UTC month `n` months from now (how the ledger names its partitions). */
 function aheadMonth(n: number): string {
@@ -18,7 +31,53 @@ describe('health and the worker role', () => {
     try {
       const res = await t.http().get('/health');
       expect(res.status).toBe(200);
-      expect(res.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+      expect(res.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' }, schedules: { status: 'up' } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('has every job scheduler registered by the time the process is ready', async () => {
+    const t = await startTestApp();
+    try {
+      const ids = async (queue: string) => (await t.app.get<Queue>(getQueueToken(queue)).getJobSchedulers()).map((s) => s.key).sort();
+      expect(await ids(QUEUES.rating)).toEqual([RATING_JOBS.monthly, RATING_JOBS.resume].sort());
+      expect(await ids(QUEUES.settlement)).toEqual([SETTLEMENT_NIGHTLY]);
+      expect(await ids(QUEUES.maintenance)).toEqual([ENSURE_LEDGER_PARTITIONS, PURGE_IDEMPOTENCY_KEYS].sort());
+      expect(t.app.get(JobSchedulerRegistry).status().missing).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('re-creates job schedulers that Redis lost, without a restart', async () => {
+    const t = await startTestApp({ SCHEDULE_CHECK_INTERVAL_MS: '0' });
+    try {
+      const rating = t.app.get<Queue>(getQueueToken(QUEUES.rating));
+      const settlement = t.app.get<Queue>(getQueueToken(QUEUES.settlement));
+      // Redis restarted empty: the schedulers are gone.
+      await rating.removeJobScheduler(RATING_JOBS.monthly);
+      await settlement.removeJobScheduler(SETTLEMENT_NIGHTLY);
+      expect(await rating.getJobScheduler(RATING_JOBS.monthly)).toBeFalsy();
+
+      const registry = t.app.get(JobSchedulerRegistry);
+      const restored = await registry.check();
+      expect(restored.sort()).toEqual([`${QUEUES.rating}/${RATING_JOBS.monthly}`, `${QUEUES.settlement}/${SETTLEMENT_NIGHTLY}`].sort());
+      expect((await rating.getJobScheduler(RATING_JOBS.monthly))?.pattern).toBe('5 0 1 * *');
+      expect((await settlement.getJobScheduler(SETTLEMENT_NIGHTLY))?.pattern).toBe('0 2 * * *');
+      expect(registry.status().missing).toEqual([]);
+      expect(await registry.check()).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('checks its schedulers periodically on its own', async () => {
+    const t = await startTestApp({ SCHEDULE_CHECK_INTERVAL_MS: '200' });
+    try {
+      const settlement = t.app.get<Queue>(getQueueToken(QUEUES.settlement));
+      await settlement.removeJobScheduler(SETTLEMENT_NIGHTLY);
+      expect(await eventually(async () => Boolean(await settlement.getJobScheduler(SETTLEMENT_NIGHTLY)))).toBe(true);
     } finally {
       await t.close();
     }
