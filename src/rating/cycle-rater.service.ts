@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { overageChargeFen } from '../billing-rules';
 import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
+import { CYCLE_LIFECYCLE as CYCLES } from '../subscriptions/cycle-lifecycle';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../subscriptions/subscription-row';
 
 interface DueCycle {
@@ -75,13 +76,13 @@ export class CycleRater {
       `WITH r AS (
          UPDATE cycles c SET status = 'rated', rated_at = now()
          FROM plans p, subscriptions s, accounts a
-         WHERE c.subscription_id = ANY($1::uuid[]) AND c.status = 'closed' AND c.end_at <= $2
+         WHERE c.subscription_id = ANY($1::uuid[]) AND c.status = ANY($3) AND c.end_at <= $2
            AND p.code = c.plan_code AND s.id = c.subscription_id AND a.id = s.account_id
          RETURNING c.id, c.subscription_id, c.start_at, c.period, c.plan_code, p.name AS plan_name, c.fee_fen, c.allowance_credits,
                    c.overage_credits, p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen, s.account_id, a.external_ref
        )
        SELECT * FROM r ORDER BY subscription_id, start_at`,
-      [ids, periodEnd.toISOString()],
+      [ids, periodEnd.toISOString(), CYCLES.sourcesOf('rated')],
     );
   }
 }

@@ -11,7 +11,7 @@ import { RatingRun } from './entities/rating-run.entity';
 import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { RatingRunView } from './dto/rating-run.dto';
-import { canMove } from './rating-run-lifecycle';
+import { RATING_RUN_LIFECYCLE as RUNS } from './rating-run-lifecycle';
 
 export const RATING_JOBS = { start: 'start-run', chunk: 'rate-chunk', monthly: 'monthly-bill-run', resume: 'resume-stuck-runs' } as const;
 
@@ -50,7 +50,7 @@ export class RatingRunService {
   async start(runId: string): Promise<void> {
     const chunks = await this.dataSource.transaction(async (em) => {
       const run = await em.findOne(RatingRun, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
-      if (!run || !canMove(run.status, 'running')) return null;
+      if (!run || !RUNS.canMove(run.status, 'running')) return null;
       const ids = await this.dueSubscriptions(em, run.periodEnd);
       const size = this.config.RATING_CHUNK_SIZE;
       for (let i = 0; i * size < ids.length; i++) {
@@ -61,6 +61,7 @@ export class RatingRunService {
         ]);
       }
       const status = ids.length === 0 ? 'completed' : 'running';
+      RUNS.assertMove(run.status, status);
       await em.update(RatingRun, { id: runId }, { status, total: ids.length, startedAt: new Date(), finishedAt: status === 'completed' ? new Date() : null });
       return Math.ceil(ids.length / size);
     });
@@ -73,13 +74,16 @@ export class RatingRunService {
   async completeIfDone(em: EntityManager, runId: string): Promise<void> {
     await em.query(`SELECT id FROM rating_runs WHERE id = $1 FOR UPDATE`, [runId]);
     const [{ pending }] = await em.query(`SELECT count(*)::int AS pending FROM rating_run_chunks WHERE run_id = $1 AND status <> 'done'`, [runId]);
-    if (pending === 0) await em.query(`UPDATE rating_runs SET status = 'completed', finished_at = now() WHERE id = $1 AND status = 'running'`, [runId]);
+    if (pending === 0) {
+      await em.query(`UPDATE rating_runs SET status = 'completed', finished_at = now() WHERE id = $1 AND status = ANY($2)`, [runId, RUNS.sourcesOf('completed')]);
+    }
   }
 
   async fail(runId: string, message: string): Promise<void> {
-    await this.dataSource.query(`UPDATE rating_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`, [
+    await this.dataSource.query(`UPDATE rating_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = ANY($3)`, [
       runId,
       message.slice(0, 2000),
+      RUNS.sourcesOf('failed'),
     ]);
   }
 

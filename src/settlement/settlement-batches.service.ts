@@ -10,6 +10,7 @@ import { nextChargeStatus, sourcesOf, targetOf } from './charge-status';
 import { AckDto, BatchView, RejectionDto } from './dto/settlement.dto';
 import { SettlementBatch } from './entities/settlement-batch.entity';
 import { SettlementFileWriter } from './settlement-file-writer';
+import { SETTLEMENT_BATCH_LIFECYCLE as BATCHES } from './settlement-batch-lifecycle';
 import { SettlementRunner } from './settlement-runner.service';
 
 export interface BatchFile {
@@ -53,7 +54,7 @@ export class SettlementBatchesService {
       const batch = await em.findOne(SettlementBatch, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!batch) throw new NotFoundProblem('Settlement batch', id);
       if (batch.status === 'acknowledged') throw new ConflictProblem('BATCH_ALREADY_ACKNOWLEDGED', `Settlement batch ${id} was already acknowledged`);
-      if (batch.status !== 'ready') throw new ConflictProblem('BATCH_NOT_READY', `Settlement batch ${id} is still being prepared`);
+      if (!BATCHES.canMove(batch.status, 'acknowledged')) throw new ConflictProblem('BATCH_NOT_READY', `Settlement batch ${id} is still being prepared`);
       await assertRecordsOfBatch(em, id, dto.rejected);
       const rejected = await countOf(em, `UPDATE charges c SET status = $3, rejection_reason = r.reason, updated_at = now()
           FROM unnest($2::uuid[], $4::text[]) AS r(id, reason)
@@ -62,8 +63,8 @@ export class SettlementBatchesService {
       const accepted = await countOf(em, `UPDATE charges SET status = $2, updated_at = now() WHERE settlement_batch_id = $1 AND status = ANY($3) RETURNING 1`,
         [id, targetOf('accept'), sourcesOf('accept')]);
       await em.query(
-        `UPDATE settlement_batches SET status = 'acknowledged', accepted_count = $2, rejected_count = $3, acknowledged_at = now() WHERE id = $1`,
-        [id, accepted, rejected],
+        `UPDATE settlement_batches SET status = 'acknowledged', accepted_count = $2, rejected_count = $3, acknowledged_at = now() WHERE id = $1 AND status = ANY($4)`,
+        [id, accepted, rejected, BATCHES.sourcesOf('acknowledged')],
       );
       return BatchView.of(await this.get(id, em));
     });

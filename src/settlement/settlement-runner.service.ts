@@ -8,6 +8,7 @@ import { IdempotencyRef, IdempotencyService, Outcome } from '../common/idempoten
 import { sourcesOf, targetOf } from './charge-status';
 import { BatchView } from './dto/settlement.dto';
 import { SettlementBatch } from './entities/settlement-batch.entity';
+import { SETTLEMENT_BATCH_LIFECYCLE as BATCHES } from './settlement-batch-lifecycle';
 import { SettlementFileWriter } from './settlement-file-writer';
 
 /** One settlement run at a time across every process: a session-level advisory lock. */
@@ -76,9 +77,10 @@ export class SettlementRunner {
       }
       await this.files.publish(file);
       await this.beforeMarkReady(batch.id);
-      await conn.query(`UPDATE settlement_batches SET status = 'ready', sha256 = $2, ready_at = now() WHERE id = $1 AND status = 'preparing'`, [
+      await conn.query(`UPDATE settlement_batches SET status = 'ready', sha256 = $2, ready_at = now() WHERE id = $1 AND status = ANY($3)`, [
         batch.id,
         file.sha256,
+        BATCHES.sourcesOf('ready'),
       ]);
       this.logger.log({ batchId: batch.id, records: batch.recordCount }, 'settlement file ready');
     }

@@ -7,6 +7,7 @@ import { NotFoundProblem } from '../common/http/domain.exception';
 import { BucketRow } from './entities/bucket.entity';
 import { Cycle } from './entities/cycle.entity';
 import { Subscription } from './entities/subscription.entity';
+import { CYCLE_LIFECYCLE as CYCLES } from './cycle-lifecycle';
 import { CycleRollWriter, NextCycle } from './cycle-roll.writer';
 
 export interface CycleTerms {
@@ -88,7 +89,7 @@ export class CycleRoller {
   async closeCycle(em: EntityManager, cycle: Cycle, at: Date): Promise<number> {
     const plan = await em.findOneBy(BucketRow, { cycleId: cycle.id, kind: 'plan' });
     const unused = plan?.remainingCredits ?? 0;
-    await em.update(Cycle, { id: cycle.id, status: 'open' }, { status: 'closed', closedAt: at, unusedPlanCredits: unused });
+    await em.update(Cycle, { id: cycle.id, status: In(CYCLES.sourcesOf('closed')) }, { status: 'closed', closedAt: at, unusedPlanCredits: unused });
     return unused;
   }
 
@@ -103,9 +104,9 @@ export class CycleRoller {
     const [rows]: [EndedCycle[], number] = await em.query(
       `UPDATE cycles c SET status = 'closed', closed_at = c.end_at,
               unused_plan_credits = COALESCE((SELECT b.remaining_credits FROM buckets b WHERE b.cycle_id = c.id AND b.kind = 'plan'), 0)
-       WHERE c.id = ANY($1::uuid[]) AND c.status = 'open' AND c.end_at <= $2
+       WHERE c.id = ANY($1::uuid[]) AND c.status = ANY($3) AND c.end_at <= $2
        RETURNING c.id, c.subscription_id, c.end_at, c.plan_code, c.unused_plan_credits AS unused`,
-      [subs.map((s) => s.currentCycleId), until.toISOString()],
+      [subs.map((s) => s.currentCycleId), until.toISOString(), CYCLES.sourcesOf('closed')],
     );
     return new Map(rows.map((r) => [r.subscription_id, r]));
   }
