@@ -50,7 +50,9 @@ export class JobSchedulerRegistry implements OnModuleDestroy {
         for (const s of schedules) await withTimeout(upsert(s), ATTEMPT_TIMEOUT_MS);
         break;
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`could not register job schedulers ${schedules.map(keyOf).join(', ')}: ${(err as Error).message}`);
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new Error(`could not register job schedulers ${schedules.map(keyOf).join(', ')}: ${(err as Error).message}`, { cause: err });
+        }
         this.logger.warn({ err, attempt }, 'job scheduler registration failed; retrying');
         await sleep(Math.min(8000, 500 * 2 ** (attempt - 1)));
       }
