@@ -15,3 +15,4 @@ export * from './overage';
 export * from './rollover';
 export * from './member-cap';
 export * from './rate-usage';
+export * from './cycle-charges';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { overageChargeFen } from '../billing-rules';
+import { cycleCharges } from '../billing-rules';
 import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
 import { CYCLE_LIFECYCLE as CYCLES } from '../subscriptions/cycle-lifecycle';
@@ -87,19 +87,18 @@ export class CycleRater {
   }
 }
 
-/** RECURRING always (the fee fixed when the cycle opened); OVERAGE when its amount is not zero. */
+/** The charges of one closed cycle, by the billing rule, with what the charge records name. */
 function toCharges(c: DueCycle): NewCharge[] {
   const base = { accountId: c.account_id, accountExternalRef: c.external_ref, subscriptionId: c.subscription_id, cycleId: c.id, billingPeriod: c.period };
-  const recurring: NewCharge = {
+  const lines = cycleCharges({
+    feeFen: Number(c.fee_fen),
+    allowanceCredits: Number(c.allowance_credits),
+    overageCredits: Number(c.overage_credits),
+    overage: { mode: c.overage_mode, ratePerMillionFen: Number(c.overage_rate_per_million_fen), capFen: c.overage_cap_fen === null ? null : Number(c.overage_cap_fen) },
+  });
+  return lines.map((l) => ({
     ...base,
-    type: 'RECURRING',
-    description: `${c.plan_name} monthly fee ${c.period}`,
-    quantity: Number(c.allowance_credits),
-    amountFen: Number(c.fee_fen),
-  };
-  const overage = Number(c.overage_credits);
-  const cap = c.overage_cap_fen === null ? null : Number(c.overage_cap_fen);
-  const amount = c.overage_mode === 'payg' && overage > 0 ? overageChargeFen(overage, Number(c.overage_rate_per_million_fen), cap) : 0;
-  if (amount === 0) return [recurring];
-  return [recurring, { ...base, type: 'OVERAGE', description: `${c.plan_name} pay-as-you-go ${c.period}`, quantity: overage, amountFen: amount }];
+    ...l,
+    description: l.type === 'RECURRING' ? `${c.plan_name} monthly fee ${c.period}` : `${c.plan_name} pay-as-you-go ${c.period}`,
+  }));
 }
