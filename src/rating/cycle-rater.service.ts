@@ -3,24 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { cycleCharges } from '../billing-rules';
 import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
-import { CYCLE_LIFECYCLE as CYCLES } from '../subscriptions/cycle-lifecycle';
+import { ClosedCyclesWriter, RatedCycle } from '../subscriptions/closed-cycles.writer';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../subscriptions/subscription-row';
-
-interface DueCycle {
-  id: string;
-  subscription_id: string;
-  period: string;
-  plan_code: string;
-  plan_name: string;
-  fee_fen: string;
-  allowance_credits: string;
-  overage_credits: string;
-  overage_mode: 'block' | 'payg';
-  overage_rate_per_million_fen: string;
-  overage_cap_fen: string | null;
-  account_id: string;
-  external_ref: string;
-}
 
 export interface RatedSlice {
   charges: WrittenCharge[];
@@ -39,6 +23,7 @@ export class CycleRater {
     private readonly dataSource: DataSource,
     private readonly roller: CycleRoller,
     private readonly charges: ChargeWriter,
+    private readonly closedCycles: ClosedCyclesWriter,
   ) {}
 
   async rateSlice(subscriptionIds: string[], periodEnd: Date, onCommit: (em: EntityManager, r: RatedSlice) => Promise<void>): Promise<RatedSlice> {
@@ -62,33 +47,17 @@ export class CycleRater {
       const toRoll = locked.filter((l) => l.needs_roll).map(subscriptionFromRow);
       if (toRoll.length) await this.roller.rollLockedMany(em, toRoll, periodEnd);
       // Marked rated and charged in the same transaction: one commits only with the other.
-      const cycles = await this.rateClosed(em, ids, periodEnd);
+      const cycles = await this.closedCycles.markRated(em, ids, periodEnd);
       const written = await this.charges.writeMany(em, cycles.flatMap(toCharges));
       const result = { charges: written, errors: [] };
       await onCommit(em, result);
       return result;
     });
   }
-
-  /** Marks every closed, unrated cycle of the slice rated and answers them with what their charges need. */
-  private rateClosed(em: EntityManager, ids: string[], periodEnd: Date): Promise<DueCycle[]> {
-    return em.query(
-      `WITH r AS (
-         UPDATE cycles c SET status = 'rated', rated_at = now()
-         FROM plans p, subscriptions s, accounts a
-         WHERE c.subscription_id = ANY($1::uuid[]) AND c.status = ANY($3) AND c.end_at <= $2
-           AND p.code = c.plan_code AND s.id = c.subscription_id AND a.id = s.account_id
-         RETURNING c.id, c.subscription_id, c.start_at, c.period, c.plan_code, p.name AS plan_name, c.fee_fen, c.allowance_credits,
-                   c.overage_credits, p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen, s.account_id, a.external_ref
-       )
-       SELECT * FROM r ORDER BY subscription_id, start_at`,
-      [ids, periodEnd.toISOString(), CYCLES.sourcesOf('rated')],
-    );
-  }
 }
 
 /** The charges of one closed cycle, by the billing rule, with what the charge records name. */
-function toCharges(c: DueCycle): NewCharge[] {
+function toCharges(c: RatedCycle): NewCharge[] {
   const base = { accountId: c.account_id, accountExternalRef: c.external_ref, subscriptionId: c.subscription_id, cycleId: c.id, billingPeriod: c.period };
   const lines = cycleCharges({
     feeFen: Number(c.fee_fen),

@@ -5,8 +5,7 @@ import { FieldError } from '../common/http/problem';
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { ChargeView } from '../charges/dto/charge.dto';
-import { Charge } from '../charges/entities/charge.entity';
-import { nextChargeStatus, sourcesOf, targetOf } from './charge-status';
+import { ChargeSettlementWriter } from '../charges/charge-settlement.writer';
 import { AckDto, BatchView, RejectionDto } from './dto/settlement.dto';
 import { SettlementBatch } from './entities/settlement-batch.entity';
 import { SettlementFileWriter } from './settlement-file-writer';
@@ -25,6 +24,7 @@ export class SettlementBatchesService {
     private readonly dataSource: DataSource,
     private readonly files: SettlementFileWriter,
     private readonly runner: SettlementRunner,
+    private readonly chargeSteps: ChargeSettlementWriter,
   ) {}
 
   async list(q: PageQuery): Promise<Page<BatchView>> {
@@ -56,12 +56,7 @@ export class SettlementBatchesService {
       if (batch.status === 'acknowledged') throw new ConflictProblem('BATCH_ALREADY_ACKNOWLEDGED', `Settlement batch ${id} was already acknowledged`);
       if (!BATCHES.canMove(batch.status, 'acknowledged')) throw new ConflictProblem('BATCH_NOT_READY', `Settlement batch ${id} is still being prepared`);
       await assertRecordsOfBatch(em, id, dto.rejected);
-      const rejected = await countOf(em, `UPDATE charges c SET status = $3, rejection_reason = r.reason, updated_at = now()
-          FROM unnest($2::uuid[], $4::text[]) AS r(id, reason)
-          WHERE c.id = r.id AND c.settlement_batch_id = $1 AND c.status = ANY($5) RETURNING 1`,
-        [id, dto.rejected.map((r) => r.recordId.toLowerCase()), targetOf('reject'), dto.rejected.map((r) => r.reason), sourcesOf('reject')]);
-      const accepted = await countOf(em, `UPDATE charges SET status = $2, updated_at = now() WHERE settlement_batch_id = $1 AND status = ANY($3) RETURNING 1`,
-        [id, targetOf('accept'), sourcesOf('accept')]);
+      const { accepted, rejected } = await this.chargeSteps.acknowledge(em, id, dto.rejected);
       await em.query(
         `UPDATE settlement_batches SET status = 'acknowledged', accepted_count = $2, rejected_count = $3, acknowledged_at = now() WHERE id = $1 AND status = ANY($4)`,
         [id, accepted, rejected, BATCHES.sourcesOf('acknowledged')],
@@ -73,21 +68,9 @@ export class SettlementBatchesService {
   /** A REJECTED charge goes back to PENDING, out of its batch, for a later one. */
   requeue(chargeId: string): Promise<ChargeView> {
     return this.dataSource.transaction(async (em) => {
-      const charge = await em.findOne(Charge, { where: { id: chargeId }, lock: { mode: 'pessimistic_write' } });
-      if (!charge) throw new NotFoundProblem('Charge', chargeId);
-      const status = nextChargeStatus(charge.status, 'requeue');
-      await em.query(`UPDATE charges SET status = $2, settlement_batch_id = NULL, rejection_reason = NULL, updated_at = now() WHERE id = $1`, [
-        chargeId,
-        status,
-      ]);
-      return ChargeView.of(await em.findOneByOrFail(Charge, { id: chargeId }));
+      return ChargeView.of(await this.chargeSteps.requeue(em, chargeId));
     });
   }
-}
-
-async function countOf(em: EntityManager, updateReturning: string, params: unknown[]): Promise<number> {
-  const [{ n }] = await em.query(`WITH changed AS (${updateReturning}) SELECT count(*)::int AS n FROM changed`, params);
-  return n;
 }
 
 /** 400 naming every index whose recordId is repeated or not a record of this batch. */

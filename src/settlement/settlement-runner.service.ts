@@ -5,7 +5,7 @@ import { localDate } from '../billing-rules';
 import { AppConfig } from '../config/app-config';
 import { DomainException } from '../common/http/domain.exception';
 import { IdempotencyRef, IdempotencyService, Outcome } from '../common/idempotency/idempotency.service';
-import { sourcesOf, targetOf } from './charge-status';
+import { ChargeSettlementWriter } from '../charges/charge-settlement.writer';
 import { BatchView } from './dto/settlement.dto';
 import { SettlementBatch } from './entities/settlement-batch.entity';
 import { SETTLEMENT_BATCH_LIFECYCLE as BATCHES } from './settlement-batch-lifecycle';
@@ -34,6 +34,7 @@ export class SettlementRunner {
     private readonly idempotency: IdempotencyService,
     private readonly files: SettlementFileWriter,
     private readonly config: AppConfig,
+    private readonly chargeSteps: ChargeSettlementWriter,
   ) {}
 
   /** 201 with the new batch, or 204 (body null) when nothing was pending. */
@@ -53,17 +54,11 @@ export class SettlementRunner {
 
   /** Phase 1. Returns the new batch id, or null when no charge is pending. */
   async gather(em: EntityManager): Promise<string | null> {
-    const [{ pending }] = await em.query(`SELECT EXISTS (SELECT 1 FROM charges WHERE status = ANY($1)) AS pending`, [sourcesOf('export')]);
-    if (!pending) return null;
+    if (!(await this.chargeSteps.anyPending(em))) return null;
     const id = randomUUID();
     await em.query(`INSERT INTO settlement_batches (id, status, file_name) VALUES ($1, 'preparing', $2)`, [id, this.fileNameOf(id)]);
-    await em.query(
-      `WITH moved AS (
-         UPDATE charges SET status = $2, settlement_batch_id = $1, updated_at = now() WHERE status = ANY($3) RETURNING amount_fen)
-       UPDATE settlement_batches SET record_count = m.n, total_amount_fen = m.total
-       FROM (SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS total FROM moved) m WHERE id = $1`,
-      [id, targetOf('export'), sourcesOf('export')],
-    );
+    const moved = await this.chargeSteps.exportPending(em, id);
+    await em.query(`UPDATE settlement_batches SET record_count = $2, total_amount_fen = $3 WHERE id = $1`, [id, moved.count, moved.totalAmountFen]);
     return id;
   }
 

@@ -5,6 +5,8 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { BalanceService } from './balance.service';
 import { CycleRoller } from './cycle-roller.service';
 import { CycleRollWriter } from './cycle-roll.writer';
+import { ClosedCyclesWriter } from './closed-cycles.writer';
+import { TopupBucketsWriter } from './topup-buckets.writer';
 import { MembersService } from './members.service';
 import { SubscriptionLifecycleService } from './subscription-lifecycle.service';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -17,8 +19,8 @@ import { Subscription } from './entities/subscription.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, Cycle, BucketRow, Member, MemberCycleUsage]), AccountsModule, CatalogModule],
-  providers: [CycleRoller, CycleRollWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
+  providers: [CycleRoller, CycleRollWriter, ClosedCyclesWriter, TopupBucketsWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
   controllers: [SubscriptionsController],
-  exports: [CycleRoller, SubscriptionsService, SubscriptionLifecycleService, BalanceService],
+  exports: [CycleRoller, ClosedCyclesWriter, TopupBucketsWriter, SubscriptionsService, SubscriptionLifecycleService, BalanceService],
 })
 export class SubscriptionsModule {}

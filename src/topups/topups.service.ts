@@ -10,7 +10,7 @@ import { IdempotencyRef, IdempotencyService, Outcome } from '../common/idempoten
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
-import { BucketRow } from '../subscriptions/entities/bucket.entity';
+import { TopupBucketsWriter } from '../subscriptions/topup-buckets.writer';
 import { Cycle } from '../subscriptions/entities/cycle.entity';
 import { Subscription } from '../subscriptions/entities/subscription.entity';
 import { nextStatus } from '../subscriptions/subscription-lifecycle';
@@ -28,6 +28,7 @@ export class TopupsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly roller: CycleRoller,
+    private readonly buckets: TopupBucketsWriter,
     private readonly packs: PacksService,
     private readonly charges: ChargeWriter,
     private readonly idempotency: IdempotencyService,
@@ -58,16 +59,7 @@ export class TopupsService {
     const cycle = await em.findOneByOrFail(Cycle, { id: sub.currentCycleId! });
     const purchaseId = randomUUID();
     const expiresAt = topupExpiry(pack.validityKind, pack.validityDays, cycle.endAt, now);
-    const bucket = await em.insert(BucketRow, {
-      subscriptionId: sub.id,
-      cycleId: cycle.id,
-      kind: 'topup',
-      grantedCredits: pack.credits,
-      remainingCredits: pack.credits,
-      validFrom: now,
-      expiresAt,
-      sourceRef: purchaseId,
-    });
+    const bucketId = await this.buckets.grant(em, { subscriptionId: sub.id, cycleId: cycle.id, credits: pack.credits, validFrom: now, expiresAt, purchaseId });
     const chargeId = await this.charge(em, sub, pack, purchaseId, now);
     const topup = em.create(Topup, {
       id: purchaseId,
@@ -76,7 +68,7 @@ export class TopupsService {
       packCode: pack.code,
       credits: pack.credits,
       priceFen: pack.priceFen,
-      bucketId: bucket.identifiers[0].id as string,
+      bucketId,
       chargeId,
       validFrom: now,
       expiresAt,

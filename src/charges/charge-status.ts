@@ -1,5 +1,5 @@
 import { ConflictProblem } from '../common/http/domain.exception';
-import { ChargeStatus } from '../charges/entities/charge.entity';
+import { ChargeStatus } from './entities/charge.entity';
 
 export type ChargeAction = 'export' | 'accept' | 'reject' | 'requeue';
 
