@@ -2,7 +2,7 @@ import { memberCapReached, overageCapCredits } from '../billing-rules';
 import { OverageMode } from '../catalog/entities/plan.entity';
 import { CatalogStatus } from '../catalog/entities/model.entity';
 import { SubscriptionStatus } from '../subscriptions/entities/subscription.entity';
-import { planAllowsModel } from '../usage/event-screening';
+import { planAllowsModel } from '../billing-rules';
 
 /** Why a call is refused, in the order the checks run (the balance reasons last). */
 export const DENIAL_REASONS = [

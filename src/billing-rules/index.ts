@@ -16,3 +16,4 @@ export * from './rollover';
 export * from './member-cap';
 export * from './rate-usage';
 export * from './cycle-charges';
+export * from './plan-models';

@@ -72,9 +72,3 @@ export const MODEL_TERMS: ImmutableTerms = {
 export function termsImmutable(terms: ImmutableTerms, touched: string[]): DomainException {
   return new ConflictProblem(terms.code, `${terms.advice} (refused: ${touched.join(', ')})`);
 }
-
-/** PostgreSQL unique_violation: a concurrent insert of the same key won the race. */
-export function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string } } | null)?.driverError;
-  return driverError?.code === '23505';
-}

@@ -1,4 +1,4 @@
-import { csvLine } from '../settlement/csv';
+import { csvLine } from '../common/http/csv';
 import { InvoiceView } from './dto/invoice.dto';
 
 const HEADER = [

@@ -7,7 +7,7 @@ import { Principal } from '../access/role';
 import { Roles } from '../access/roles.decorator';
 import { UuidParam } from '../common/http/uuid-param.pipe';
 import { Page } from '../common/pagination/pagination';
-import { csvBody, wantsCsv } from '../settlement/csv';
+import { csvBody, wantsCsv } from '../common/http/csv';
 import { InvoiceQuery, InvoiceView } from './dto/invoice.dto';
 import { invoicesCsv } from './invoice-csv';
 import { InvoicesService } from './invoices.service';

@@ -1,4 +1,4 @@
-import { csvLine } from './csv';
+import { csvLine } from '../common/http/csv';
 
 export const SETTLEMENT_HEADER = [
   'recordId',

@@ -9,7 +9,7 @@ import { ApiIdempotencyKey, IdempotencyKey } from '../common/idempotency/idempot
 import { IdempotencyRef } from '../common/idempotency/idempotency.service';
 import { Page, PageQuery } from '../common/pagination/pagination';
 import { ChargeView } from '../charges/dto/charge.dto';
-import { CSV_CONTENT_TYPE } from './csv';
+import { CSV_CONTENT_TYPE } from '../common/http/csv';
 import { AckDto, BatchView } from './dto/settlement.dto';
 import { SettlementBatchesService } from './settlement-batches.service';
 import { SettlementRunner } from './settlement-runner.service';

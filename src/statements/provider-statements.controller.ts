@@ -5,7 +5,7 @@ import { CurrentPrincipal } from '../access/principal.decorator';
 import { Principal } from '../access/role';
 import { Roles } from '../access/roles.decorator';
 import { NotFoundProblem } from '../common/http/domain.exception';
-import { csvBody, csvLine, wantsCsv } from '../settlement/csv';
+import { csvBody, csvLine, wantsCsv } from '../common/http/csv';
 import { ProviderStatementQuery, ProviderStatementsView, ProviderStatementView } from './dto/provider-statement.dto';
 import { ProviderStatementsService } from './provider-statements.service';
 

@@ -1,4 +1,4 @@
-import { membershipAt, planAllowsModel, screenByClock } from './event-screening';
+import { membershipAt, screenByClock } from './event-screening';
 
 const at = (iso: string) => new Date(iso);
 
@@ -31,13 +31,5 @@ describe('membershipAt', () => {
     const gap = [{ subscriptionId: 'a', addedAt: at('2026-01-01T00:00:00Z'), removedAt: at('2026-02-01T00:00:00Z') }];
     expect(membershipAt(gap, at('2026-03-01T00:00:00Z'))).toBe('UNKNOWN_SUBSCRIBER');
     expect(membershipAt([], at('2026-03-01T00:00:00Z'))).toBe('UNKNOWN_SUBSCRIBER');
-  });
-});
-
-describe('planAllowsModel', () => {
-  it('allows listed models and everything under *', () => {
-    expect(planAllowsModel(['a', 'b'], 'b')).toBe(true);
-    expect(planAllowsModel(['a'], 'b')).toBe(false);
-    expect(planAllowsModel(['*'], 'anything')).toBe(true);
   });
 });

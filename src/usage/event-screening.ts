@@ -23,8 +23,3 @@ export function membershipAt(spans: readonly MembershipSpan[], at: Date): string
   if (hit) return hit.subscriptionId;
   return spans.some((s) => s.addedAt.getTime() > t) && !spans.some((s) => s.addedAt.getTime() <= t) ? 'TOO_OLD' : 'UNKNOWN_SUBSCRIBER';
 }
-
-/** A plan lists model codes, or `*` for every model. */
-export function planAllowsModel(planModels: readonly string[], model: string): boolean {
-  return planModels.includes('*') || planModels.includes(model);
-}

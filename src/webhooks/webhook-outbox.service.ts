@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { QUEUES } from '../queue/queue-names';
-import { AfterCommit } from './after-commit';
+import { AfterCommit } from '../database/after-commit';
 import { DELIVER_JOB, DeliveryRef, deliveryJobOptions } from './delivery-jobs';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 

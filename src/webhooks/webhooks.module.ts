@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AfterCommit } from './after-commit';
+import { AfterCommit } from '../database/after-commit';
 import { Webhook } from './entities/webhook.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';

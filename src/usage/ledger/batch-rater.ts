@@ -1,8 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { OverageTerms, eventCredits, rateUsage } from '../../billing-rules';
+import { OverageTerms, eventCredits, planAllowsModel, rateUsage } from '../../billing-rules';
 import { Plan } from '../../catalog/entities/plan.entity';
 import { CycleRoller } from '../../subscriptions/cycle-roller.service';
-import { planAllowsModel } from '../event-screening';
 import { RejectionReason } from '../rejection-reason';
 import { UsageEvent } from '../usage-event';
 import { ModelRateBook } from './model-rate-book';
