@@ -110,6 +110,13 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+  /** Lets webhooks target loopback, private and link-local addresses; off outside tests and closed networks. */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  WEBHOOK_CONNECT_TIMEOUT_MS = 3000;
 }
 
 export class ConfigError extends Error {}
