@@ -65,15 +65,15 @@ export class WebhookSender {
     return this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS || isPublicAddress(address);
   }
 
-  /** Resolves once and hands the socket only the address that was checked. */
+  /** Resolves once and hands the socket only addresses that were checked. */
   private readonly checkedLookup: LookupFunction = (hostname, options, callback) => {
     dns.lookup(hostname, { all: true, family: options.family ?? 0 }).then(
       (found: LookupAddress[]) => {
         const refused = found.find((a) => !this.allowed(a.address));
         if (found.length === 0 || refused) return callback(new TargetRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not public`), '', 4);
-        const first = found[0];
-        if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, [first]);
-        callback(null, first.address, first.family);
+        // Every address handed over was checked above; with `all`, the socket tries them in turn.
+        if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, found);
+        callback(null, found[0].address, found[0].family);
       },
       (err: NodeJS.ErrnoException) => callback(err, '', 4),
     );

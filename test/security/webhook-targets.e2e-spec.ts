@@ -68,6 +68,14 @@ describe('webhook targets must be public addresses (SSRF)', () => {
     expect(local.hits()).toBe(0);
   });
 
+  it('when private targets are allowed, a name is resolved once and its checked address is the one connected to', async () => {
+    const sender = new WebhookSender({ ...t.config, WEBHOOK_ALLOW_PRIVATE_TARGETS: true } as AppConfig);
+    const before = local.hits();
+    const outcome = await sender.post(`http://localhost:${local.port}/hook`, '{}', { 'Content-Type': 'application/json' });
+    expect(outcome).toMatchObject({ statusCode: 200, error: null });
+    expect(local.hits()).toBe(before + 1);
+  });
+
   it('reads at most the first bytes of an answer, however long it is', async () => {
     // An answer that never ends: the sender must stop reading on its own, not at the total timeout.
     const endless = await listen((_req, res) => {
