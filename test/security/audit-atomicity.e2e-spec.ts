@@ -1,3 +1,4 @@
+import { createAccount, createPlan, tableCounts } from '../support/fixtures';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 
 /** SPEC §12: every change made through the API is in the audit log — so no change without its entry. */
@@ -36,6 +37,20 @@ describe('audit entries commit with their change', () => {
       expect(res.status).toBeGreaterThanOrEqual(500);
     });
     expect(await count(`SELECT count(*) n FROM rating_runs`)).toBe(0);
+  });
+
+  it('a subscription (its service transaction is a savepoint inside the request) is not created either', async () => {
+    await createPlan(t, { code: 'atomic-plan' });
+    const accountId = await createAccount(t);
+    const tables = ['subscriptions', 'members', 'cycles', 'buckets', 'charges'];
+    const before = await tableCounts(t, tables);
+    await withAuditRefused(async () => {
+      const res = await t.http().post('/v1/subscriptions').set(bearer(t.adminKey)).send({ accountId, planCode: 'atomic-plan', members: [{ subscriberId: '8613911112222' }] });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    });
+    expect(await tableCounts(t, tables)).toEqual(before);
+    const retried = await t.http().post('/v1/subscriptions').set(bearer(t.adminKey)).send({ accountId, planCode: 'atomic-plan', members: [{ subscriberId: '8613911112222' }] });
+    expect(retried.status).toBe(201);
   });
 
   it('a successful change has exactly one entry, and a refused one none', async () => {
