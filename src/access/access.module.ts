@@ -21,6 +21,6 @@ export class AccessModule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.ADMIN_API_KEY) await this.keys.ensure('bootstrap-admin', 'admin', this.config.ADMIN_API_KEY);
+    if (this.config.ADMIN_API_KEY) await this.keys.ensureBootstrap('bootstrap-admin', this.config.ADMIN_API_KEY);
   }
 }

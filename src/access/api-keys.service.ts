@@ -21,14 +21,21 @@ export class ApiKeysService {
     return { ...toView(key), secret };
   }
 
-  /** Registers a known secret (the bootstrap admin key); creating the same secret twice is a no-op. */
-  async ensure(name: string, role: string, secret: string): Promise<void> {
-    await this.keys
-      .createQueryBuilder()
-      .insert()
-      .values({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) })
-      .orIgnore()
-      .execute();
+  /**
+   * Registers the bootstrap admin key (a no-op when it exists) and revokes any earlier bootstrap
+   * key, in one transaction: after ADMIN_API_KEY is rotated, the old value no longer opens the API.
+   * A revoked key stays revoked, even if ADMIN_API_KEY is set back to it.
+   */
+  async ensureBootstrap(name: string, secret: string): Promise<void> {
+    const hash = hashSecret(secret);
+    await this.keys.manager.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO api_keys (name, role, secret_prefix, secret_hash, bootstrap) VALUES ($1, 'admin', $2, $3, true)
+         ON CONFLICT DO NOTHING`,
+        [name, secret.slice(0, 8), hash],
+      );
+      await em.query(`UPDATE api_keys SET revoked_at = now() WHERE bootstrap AND revoked_at IS NULL AND secret_hash <> $1`, [hash]);
+    });
   }
 
   async list(query: PageQuery): Promise<Page<ApiKeyView>> {

@@ -1,21 +1,27 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Observable, mergeMap } from 'rxjs';
+import { Observable, from, lastValueFrom } from 'rxjs';
 import { AuthedRequest } from '../access/api-key.guard';
-import { AUDIT_ENTITY_KEY, NO_AUDIT_KEY } from './audited.decorator';
-import { AuditService } from './audit.service';
+import { RequestTransaction } from '../database/request-transaction';
+import { AUDIT_ENTITY_KEY, AUDIT_IN_SERVICE_KEY, NO_AUDIT_KEY } from './audited.decorator';
+import { AuditScope } from './audit-scope';
+import { AuditRecord, AuditService } from './audit.service';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Writes one audit entry per successful change made through the API, after the handler has
- * committed. The response waits for the entry, so a change that answered success is audited.
+ * Every successful change made through the API is audited in the same transaction as the change:
+ * the handler runs inside one request transaction and the entry is its last write, so there is
+ * never a change without its entry, nor an entry without its change.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(AuditInterceptor.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
+    private readonly transaction: RequestTransaction,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -25,20 +31,35 @@ export class AuditInterceptor implements NestInterceptor {
       return next.handle();
     }
     const entity = this.reflector.getAllAndOverride<string>(AUDIT_ENTITY_KEY, targets) ?? 'unknown';
-    const action = `${entity}.${context.getHandler().name}`;
-    return next.handle().pipe(
-      mergeMap(async (result: unknown) => {
-        await this.audit.record({
-          principal: req.principal ?? null,
-          action,
-          entity,
-          entityId: entityIdOf(req.params, result),
-          changes: { params: req.params, body: req.body ?? null },
-          requestId: (req as { id?: unknown }).id ? String((req as { id?: unknown }).id) : null,
-        });
-        return result;
-      }),
+    const record = this.recordOf(req, entity, `${entity}.${context.getHandler().name}`);
+    const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    if (this.reflector.getAllAndOverride<boolean>(AUDIT_IN_SERVICE_KEY, targets)) return from(this.inService(record, req, handle));
+    return from(
+      this.transaction.run(handle, (runner, result) => this.audit.recordIn(runner, { ...record, entityId: entityIdOf(req.params, result) })),
     );
+  }
+
+  private async inService(record: Omit<AuditRecord, 'entityId'>, req: AuthedRequest, handle: () => Promise<unknown>): Promise<unknown> {
+    const entityIdFor = (result: unknown) => entityIdOf(req.params, result);
+    const write = (em: Parameters<AuditService['recordIn']>[0], r: AuditRecord) => this.audit.recordIn(em, r);
+    const { result, written } = await AuditScope.run({ record, write, entityIdOf: entityIdFor }, handle);
+    if (!written) {
+      // A handler marked for in-service auditing that never reached its service transaction.
+      this.logger.warn({ action: record.action }, 'audit entry written after the change');
+      await this.audit.recordIn(this.audit.manager(), { ...record, entityId: entityIdFor(result) });
+    }
+    return result;
+  }
+
+  private recordOf(req: AuthedRequest, entity: string, action: string): Omit<AuditRecord, 'entityId'> {
+    const id = (req as { id?: unknown }).id;
+    return {
+      principal: req.principal ?? null,
+      action,
+      entity,
+      changes: { params: req.params, body: req.body ?? null },
+      requestId: id ? String(id) : null,
+    };
   }
 }
 

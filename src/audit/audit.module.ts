@@ -5,11 +5,12 @@ import { AuditEntry } from './entities/audit-entry.entity';
 import { AuditService } from './audit.service';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
+import { RequestTransaction } from '../database/request-transaction';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntry])],
-  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [AuditService, RequestTransaction, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   controllers: [AuditController],
   exports: [AuditService],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, QueryRunner, Repository } from 'typeorm';
 import { Page, paginate } from '../common/pagination/pagination';
 import { Principal } from '../access/role';
 import { AuditEntry } from './entities/audit-entry.entity';
@@ -32,8 +32,13 @@ export function redact(value: unknown): unknown {
 export class AuditService {
   constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
 
-  async record(r: AuditRecord): Promise<void> {
-    await this.entries.query(
+
+  /**
+   * Writes the entry through `db`, which must be the connection of the change it records, so that
+   * the change and its entry commit together (an entry the database refuses undoes the change).
+   */
+  async recordIn(db: EntityManager | QueryRunner, r: AuditRecord): Promise<void> {
+    await db.query(
       `INSERT INTO audit_log (at, actor_key_id, actor_name, actor_role, action, entity, entity_id, changes, request_id)
        VALUES (now(), $1, $2, $3, $4, $5, $6, $7, $8)`,
       [
@@ -47,6 +52,11 @@ export class AuditService {
         r.requestId,
       ],
     );
+  }
+
+  /** The pool's manager: for an entry that has no change transaction to join. */
+  manager(): EntityManager {
+    return this.entries.manager;
   }
 
   async list(q: AuditQuery): Promise<Page<AuditEntry>> {

@@ -28,4 +28,20 @@ describe('loadConfig', () => {
   it('requires DATABASE_URL and REDIS_URL in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' })).toThrow(/DATABASE_URL/);
   });
+
+  it.each([
+    ['ADMIN_API_KEY', 'leaked-secret', 'leaked-secret'],
+    ['DATABASE_URL', 'mysql://app:leaked-pw@db:3306/x', 'leaked-pw'],
+    ['DATABASE_URL', 'postgres//app:leaked-pw@db/x', 'leaked-pw'],
+    ['REDIS_URL', 'http://:leaked-pw@redis:6379', 'leaked-pw'],
+  ])('a refused %s is named but its secret is never echoed', (name, value, secret) => {
+    let message = '';
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+    expect(message).not.toContain(secret);
+  });
 });

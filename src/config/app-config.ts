@@ -114,6 +114,12 @@ export class AppConfig {
   /** How often a worker checks that its job schedulers still exist in Redis and re-creates lost ones (0: never). */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600000)
   SCHEDULE_CHECK_INTERVAL_MS = 30000;
+  /** Lets webhooks target loopback, private and link-local addresses; off outside tests and closed networks. */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  WEBHOOK_CONNECT_TIMEOUT_MS = 3000;
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +129,25 @@ const DEV_DEFAULTS = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/token_plan_bss',
   REDIS_URL: 'redis://127.0.0.1:6379',
 };
+
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY']);
+const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
+
+/**
+ * How a refused value appears in the error, which ends up in logs: never a secret. A URL is shown
+ * without its password (or not at all when it cannot be parsed); a key only by its length.
+ */
+function shownValue(property: string, value: unknown): string {
+  if (SECRET_VARIABLES.has(property)) return typeof value === 'string' ? `a value of ${value.length} characters` : 'a hidden value';
+  if (!URL_VARIABLES.has(property)) return JSON.stringify(value);
+  try {
+    const url = new URL(String(value));
+    if (url.password) url.password = '***';
+    return JSON.stringify(url.toString());
+  } catch {
+    return 'a value that is not a URL (hidden: it may hold a password)';
+  }
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY']);
@@ -135,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (errors.length > 0) {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const shown = first.value === undefined ? 'missing' : `got ${JSON.stringify(first.value)}`;
+    const shown = first.value === undefined ? 'missing' : `got ${shownValue(first.property, first.value)}`;
     throw new ConfigError(`Invalid configuration: ${first.property} ${reason} (${shown})`);
   }
   if (!isValidTimeZone(config.BILLING_TZ)) {

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { runMigrationsExclusively } from './migration-lock';
 
 @Module({
   imports: [
@@ -13,6 +15,17 @@ import { dataSourceOptions } from './data-source-options';
         retryAttempts: 3,
         retryDelay: 1000,
       }),
+      // TypeORM's own migrationsRun takes no lock; migrations run here instead, under one.
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        const dataSource = await new DataSource({ ...options!, migrationsRun: false }).initialize();
+        try {
+          if (options?.migrationsRun) await runMigrationsExclusively(dataSource);
+        } catch (err) {
+          await dataSource.destroy();
+          throw err;
+        }
+        return dataSource;
+      },
     }),
   ],
 })

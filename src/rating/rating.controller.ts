@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Roles } from '../access/roles.decorator';
-import { Audited } from '../audit/audited.decorator';
+import { Audited, AuditedInServiceTransaction } from '../audit/audited.decorator';
 import { ApiIdempotencyKey, IdempotencyKey } from '../common/idempotency/idempotency-key.decorator';
 import { IdempotencyRef } from '../common/idempotency/idempotency.service';
 import { UuidParam } from '../common/http/uuid-param.pipe';
@@ -21,6 +21,7 @@ export class RatingController {
   @Post()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Start a bill run for an ended period (it also catches up every earlier unrated cycle)' })
+  @AuditedInServiceTransaction()
   async create(@Body() dto: CreateRatingRunDto, @IdempotencyKey() idem: IdempotencyRef | null, @Res({ passthrough: true }) res: Response): Promise<RatingRunView> {
     const outcome = await this.runs.create(dto.period, idem);
     res.status(outcome.status);

@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFil
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Roles } from '../access/roles.decorator';
-import { Audited } from '../audit/audited.decorator';
+import { Audited, AuditedInServiceTransaction } from '../audit/audited.decorator';
 import { UuidParam } from '../common/http/uuid-param.pipe';
 import { ApiIdempotencyKey, IdempotencyKey } from '../common/idempotency/idempotency-key.decorator';
 import { IdempotencyRef } from '../common/idempotency/idempotency.service';
@@ -28,6 +28,7 @@ export class SettlementBatchesController {
   @Post()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Export every PENDING charge in one batch file (201), or 204 when none is pending' })
+  @AuditedInServiceTransaction()
   async create(@IdempotencyKey() idem: IdempotencyRef | null, @Res({ passthrough: true }) res: Response): Promise<BatchView | undefined> {
     const outcome = await this.runner.run(idem);
     res.status(outcome.status);

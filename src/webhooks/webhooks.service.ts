@@ -1,22 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { NotFoundProblem } from '../common/http/domain.exception';
+import { AppConfig } from '../config/app-config';
+import { BadInputProblem, NotFoundProblem } from '../common/http/domain.exception';
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { CreateWebhookDto, WebhookView, secretPrefixOf } from './dto/webhook.dto';
 import { Webhook } from './entities/webhook.entity';
+import { refusedTargetReason } from './webhook-target';
 
 /** Webhook registrations. Deleting one is a soft delete: its deliveries and their attempts stay visible. */
 @Injectable()
 export class WebhooksService {
-  constructor(@InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>) {}
+  constructor(
+    @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
+    private readonly config: AppConfig,
+  ) {}
 
   async create(dto: CreateWebhookDto): Promise<WebhookView> {
+    this.assertTargetAllowed(dto.url);
     const saved = await this.webhooks.save(
       this.webhooks.create({ url: dto.url, eventKinds: dto.eventKinds, secret: dto.secret, secretPrefix: secretPrefixOf(dto.secret) }),
     );
     return WebhookView.of(await this.get(saved.id));
+  }
+
+  private assertTargetAllowed(url: string): void {
+    const reason = this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS ? null : refusedTargetReason(url);
+    if (reason) throw new BadInputProblem('url', reason);
   }
 
   async list(q: PageQuery): Promise<Page<WebhookView>> {

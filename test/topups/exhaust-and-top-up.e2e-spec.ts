@@ -15,7 +15,7 @@ describe('a subscriber who exhausts the plan is alerted, buys a pack and keeps u
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     gateway = await t.keyFor('gateway');
     await createModel(t, 'm1');
     await createPlan(t, { code: 'small', allowanceCredits: 1_000 });

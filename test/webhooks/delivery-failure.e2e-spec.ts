@@ -29,7 +29,7 @@ describe('webhook deliveries that never succeed: failed after the last attempt, 
 
   beforeAll(async () => {
     Object.assign(deliveryRetryPolicy, { attempts: 3, backoffDelayMs: 100 });
-    t = await startTestApp();
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     gateway = await t.keyFor('gateway');
     await createModel(t, 'm1');
     await createPlan(t, { code: 'k1', allowanceCredits: 1_000 });

@@ -37,7 +37,7 @@ describe('webhooks: registration and signed delivery of alerts', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     gateway = await t.keyFor('gateway');
     await createModel(t, 'm1');
     await createPlan(t, { code: 'k1', allowanceCredits: 1_000 });

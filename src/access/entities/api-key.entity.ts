@@ -24,4 +24,8 @@ export class ApiKey {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** Registered from ADMIN_API_KEY; revoked when a start finds another value there. */
+  @Column({ default: false, select: false })
+  bootstrap: boolean;
 }

@@ -17,6 +17,18 @@ export function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvField).join(',')}\n`;
 }
 
+/** Text a spreadsheet would read as a formula (or strip to one) when it opens the file. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * For CSV that people open in a spreadsheet (invoices): free text that would start a formula gets
+ * a leading apostrophe, which spreadsheets show as text. Only for text cells: numbers such as a
+ * credit of -500 fen stay numbers. Never used for the settlement file, whose bytes are the data.
+ */
+export function spreadsheetText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
 /** True when the client prefers text/csv over JSON (`Accept: text/csv`). */

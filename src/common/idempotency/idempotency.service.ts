@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { writePendingAudit } from '../../audit/audit-scope';
 import { ConflictProblem } from '../http/domain.exception';
 import { IdempotencyRecord } from './entities/idempotency-record.entity';
 
@@ -26,11 +27,16 @@ export class IdempotencyService {
 
   async execute<T>(ref: IdempotencyRef | null, work: (em: EntityManager) => Promise<Outcome<T>>): Promise<Outcome<T>> {
     return this.dataSource.transaction(async (em) => {
-      if (ref && !(await this.claim(em, ref))) return this.replay<T>(em, ref);
-      const outcome = await work(em);
-      if (ref) await this.store(em, ref, outcome);
+      const outcome = ref && !(await this.claim(em, ref)) ? await this.replay<T>(em, ref) : await this.workAndStore(em, ref, work);
+      await writePendingAudit(em, outcome.body);
       return outcome;
     });
+  }
+
+  private async workAndStore<T>(em: EntityManager, ref: IdempotencyRef | null, work: (em: EntityManager) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const outcome = await work(em);
+    if (ref) await this.store(em, ref, outcome);
+    return outcome;
   }
 
   async purgeOlderThan(cutoff: Date): Promise<number> {
