@@ -48,6 +48,19 @@ export class CycleRoller {
     return sub;
   }
 
+  /**
+   * For reads, which show a subscription as of `now`: rolls only when its current cycle has ended.
+   * When nothing is due it writes nothing and takes no row lock, so a client polling its balance
+   * never queues behind (or blocks) the usage worker.
+   */
+  async rollIfDue(subscriptionId: string, now = new Date()): Promise<void> {
+    const [due] = await this.dataSource.query(
+      `SELECT 1 FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id WHERE s.id = $1 AND c.end_at <= $2`,
+      [subscriptionId, now.toISOString()],
+    );
+    if (due) await this.rollNow(subscriptionId, now);
+  }
+
   /** Convenience for callers without a transaction of their own. */
   async rollNow(subscriptionId: string, until = new Date()): Promise<Subscription> {
     return this.dataSource.transaction((em) => this.lockAndRoll(em, subscriptionId, until));

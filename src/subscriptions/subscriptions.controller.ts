@@ -44,15 +44,14 @@ export class SubscriptionsController {
   @Get(':id')
   @Roles('admin', 'billing', 'account')
   async get(@Param('id', UuidParam) id: string, @CurrentPrincipal() p: Principal): Promise<SubscriptionView> {
-    const view = await this.subscriptions.rolledView(id);
-    assertAccountVisible(p, view.accountId, 'Subscription', id);
-    return view;
+    assertAccountVisible(p, await this.subscriptions.accountOf(id), 'Subscription', id);
+    return this.subscriptions.rolledView(id);
   }
 
   @Get(':id/balance')
   @Roles('admin', 'billing', 'account')
   async balance(@Param('id', UuidParam) id: string, @CurrentPrincipal() p: Principal): Promise<BalanceView> {
-    assertAccountVisible(p, (await this.subscriptions.view(id)).accountId, 'Subscription', id);
+    assertAccountVisible(p, await this.subscriptions.accountOf(id), 'Subscription', id);
     return this.balances.balance(id);
   }
 
