@@ -8,6 +8,7 @@ import { BucketRow } from './entities/bucket.entity';
 import { Cycle } from './entities/cycle.entity';
 import { Subscription } from './entities/subscription.entity';
 import { CycleRollWriter, NextCycle } from './cycle-roll.writer';
+import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from './subscription-row';
 
 export interface CycleTerms {
   start: Date;
@@ -54,11 +55,26 @@ export class CycleRoller {
    * never queues behind (or blocks) the usage worker.
    */
   async rollIfDue(subscriptionId: string, now = new Date()): Promise<void> {
-    const [due] = await this.dataSource.query(
-      `SELECT 1 FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id WHERE s.id = $1 AND c.end_at <= $2`,
-      [subscriptionId, now.toISOString()],
+    await this.rollDue([subscriptionId], now);
+  }
+
+  /** `rollIfDue` for a page of subscriptions: one unlocked check, then one transaction for the due ones. */
+  async rollDue(subscriptionIds: string[], now = new Date()): Promise<void> {
+    if (subscriptionIds.length === 0) return;
+    const due: { id: string }[] = await this.dataSource.query(
+      `SELECT s.id FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id
+        WHERE s.id = ANY($1::uuid[]) AND c.end_at <= $2 ORDER BY s.id`,
+      [subscriptionIds, now.toISOString()],
     );
-    if (due) await this.rollNow(subscriptionId, now);
+    if (due.length === 0) return;
+    await this.dataSource.transaction(async (em) => {
+      const ids = due.map((d) => d.id);
+      // Locks in id order, as the bill run does. The rows are read by a second statement: one that
+      // waited for a lock would still see another caller's roll as it was before.
+      await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+      const rows: SubscriptionRow[] = await em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id`, [ids]);
+      await this.rollLockedMany(em, rows.map(subscriptionFromRow), now);
+    });
   }
 
   /** Convenience for callers without a transaction of their own. */

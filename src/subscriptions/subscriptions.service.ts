@@ -65,13 +65,15 @@ export class SubscriptionsService {
     return sub.accountId;
   }
 
-  async list(q: SubscriptionQuery): Promise<Page<SubscriptionView>> {
+  async list(q: SubscriptionQuery, now = new Date()): Promise<Page<SubscriptionView>> {
     const qb = this.dataSource.getRepository(Subscription).createQueryBuilder('s');
     if (q.accountId) qb.andWhere('s.accountId = :accountId', { accountId: q.accountId });
     if (q.subscriberId) {
       qb.andWhere('s.id IN (SELECT m.subscription_id FROM members m WHERE m.subscriber_id = :sid)', { sid: q.subscriberId });
     }
     const page = await paginate(qb, q, { column: 's.createdAt', key: (s) => s.createdAt.toISOString(), isSortValue: isIsoInstant });
+    // A list is a read too: it shows each subscription as of now.
+    await this.roller.rollDue(page.data.map((s) => s.id), now);
     return { ...page, data: await Promise.all(page.data.map((s) => this.view(s.id))) };
   }
 }

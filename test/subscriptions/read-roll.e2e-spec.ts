@@ -1,3 +1,4 @@
+import { SubscriptionsService } from '../../src/subscriptions/subscriptions.service';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createAccount, createPlan, subscribe } from '../support/fixtures';
 import { periodIn } from '../support/calendar';
@@ -47,11 +48,22 @@ describe('subscription reads and creation: who rolls, who locks', () => {
     expect(res.body.cycle.period).toBe(current());
   });
 
+  it('listing is a read too: a subscription whose cycle has ended since is listed as of now', async () => {
+    const own = await createAccount(t);
+    // Sold in July through the service's clock, and not touched since.
+    const sub = await t.app.get(SubscriptionsService).create({ accountId: own, planCode: 'rr', members: [{ subscriberId: line() }] }, new Date('2026-07-10T00:00:00+08:00'));
+    expect(sub.cycle?.period).toBe('2026-07');
+    const res = await t.http().get('/v1/subscriptions').query({ accountId: own }).set(bearer(t.adminKey));
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((s: { id: string; cycle: { period: string } }) => [s.id, s.cycle.period])).toEqual([[sub.id, current()]]);
+  });
+
   it('a read that finds nothing due writes nothing', async () => {
     const sub = await subscribe(t, accountId, 'rr', [{ subscriberId: line() }]);
     const before = await rowVersion(sub.id);
     expect((await t.http().get(`/v1/subscriptions/${sub.id}`).set(bearer(t.adminKey))).status).toBe(200);
     expect((await t.http().get(`/v1/subscriptions/${sub.id}/balance`).set(bearer(t.adminKey))).status).toBe(200);
+    expect((await t.http().get('/v1/subscriptions').query({ accountId }).set(bearer(t.adminKey))).status).toBe(200);
     expect(await rowVersion(sub.id)).toBe(before);
   });
 
@@ -65,13 +77,14 @@ describe('subscription reads and creation: who rolls, who locks', () => {
       const reads = Promise.all([
         t.http().get(`/v1/subscriptions/${sub.id}/balance`).set(bearer(t.adminKey)),
         t.http().get(`/v1/subscriptions/${sub.id}`).set(bearer(t.adminKey)),
+        t.http().get('/v1/subscriptions').query({ accountId }).set(bearer(t.adminKey)),
       ]).then((answers) => ({ answers }));
       // Either the reads answer, or one of them is seen waiting on a lock in PostgreSQL.
       const watch = { on: true };
       const outcome = await Promise.race([reads, lockWaiter(t, watch)]).finally(() => (watch.on = false));
       expect(outcome).not.toBe('waiting on a lock');
       const { answers } = outcome as { answers: { status: number; body: { subscriptionId?: string; id?: string } }[] };
-      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
       expect(answers[0].body.subscriptionId).toBe(sub.id);
     } finally {
       await holder.rollbackTransaction();
