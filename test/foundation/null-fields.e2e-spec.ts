@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { getMetadataStorage } from 'class-validator';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createAccount, createModel, createPlan } from '../support/fixtures';
 
@@ -35,9 +36,13 @@ const DOCUMENTED_NULLABLE = ['POST /v1/plans overage.capFen', 'POST /v1/subscrip
  * included), each as a body holding just that field set to null. The document is generated from the
  * DTO classes, so a field added to a DTO is enumerated here without touching this test.
  */
-function nullCases(doc: OpenApi): NullCase[] {
+function nullCases(doc: OpenApi, schemasSeen = new Set<string>()): NullCase[] {
   const resolve = (s: Schema): Schema => {
-    if (s.$ref) return resolve(doc.components.schemas[s.$ref.split('/').pop()!]);
+    if (s.$ref) {
+      const name = s.$ref.split('/').pop()!;
+      schemasSeen.add(name);
+      return resolve(doc.components.schemas[name]);
+    }
     if (s.allOf?.length === 1) return resolve(s.allOf[0]);
     return s;
   };
@@ -66,11 +71,25 @@ function nullCases(doc: OpenApi): NullCase[] {
 describe('null in a request body: 400 naming the field, unless the field is documented nullable', () => {
   let t: TestApp;
   let cases: NullCase[];
+  let openApi: OpenApi;
+  const schemas = new Set<string>();
   beforeAll(async () => {
     t = await startTestApp();
-    cases = nullCases((await t.http().get('/docs-json')).body as OpenApi);
+    openApi = (await t.http().get('/docs-json')).body as OpenApi;
+    cases = nullCases(openApi, schemas);
   });
   afterAll(() => t.close());
+
+  it('every field a request body class validates is in the OpenAPI document, so none escapes the table', () => {
+    const stored = (getMetadataStorage() as unknown as { validationMetadatas: Map<Function, { propertyName: string }[]> }).validationMetadatas;
+    const checked = [...stored.keys()].filter((target) => schemas.has(target.name));
+    expect(checked.length).toBeGreaterThan(15);
+    const missing = checked.flatMap((target) => {
+      const documented = Object.keys(openApi.components.schemas[target.name].properties ?? {});
+      return stored.get(target)!.filter((m) => !documented.includes(m.propertyName)).map((m) => `${target.name}.${m.propertyName}`);
+    });
+    expect([...new Set(missing)]).toEqual([]);
+  });
 
   it('enumerates the request bodies of the API, and only the documented fields are nullable', () => {
     const routes = new Set(cases.map((c) => c.route));
