@@ -36,6 +36,13 @@ describe('a body that is wrong as a whole: 400 with errors [{ path: "", message 
     ['a top-level array nested 5,000 deep', `${'['.repeat(5000)}${']'.repeat(5000)}`],
   ];
 
+  it('says whether the body is not JSON at all or JSON that is not an object', async () => {
+    const send = (raw: string) => t.http().post('/v1/api-keys').set(bearer(t.adminKey)).set('Content-Type', 'application/json').send(raw);
+    expect((await send('{"name": ')).body.errors).toEqual([{ path: '', message: 'The request body is not valid JSON' }]);
+    expect((await send('null')).body.errors).toEqual([{ path: '', message: 'The request body must be a JSON object' }]);
+    expect((await send('[]')).body.errors).toEqual([{ path: '', message: 'The request body must be a JSON object' }]);
+  });
+
   it('finds the routes to check', () => {
     expect(routes.length).toBeGreaterThan(20);
     expect(routes).toContainEqual({ method: 'patch', path: '/v1/plans/x' });

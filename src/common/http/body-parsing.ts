@@ -40,13 +40,16 @@ export function bodyParserErrors(err: unknown, _req: Request, res: Response, nex
 
 /** The strict parser refuses a bare string, number or null too; say so rather than "not JSON". */
 function parseFailure(raw: unknown): string {
+  return typeof raw === 'string' && isJson(raw) ? 'The request body must be a JSON object' : 'The request body is not valid JSON';
+}
+
+function isJson(text: string): boolean {
   try {
-    if (typeof raw === 'string') JSON.parse(raw);
-    else return 'The request body is not valid JSON';
+    JSON.parse(text);
+    return true;
   } catch {
-    return 'The request body is not valid JSON';
+    return false;
   }
-  return 'The request body must be a JSON object';
 }
 
 /** A parsed body must be one JSON object (not an array) and not nested deeper than MAX_BODY_DEPTH. */
