@@ -1,4 +1,6 @@
+import { AuthorizationRepository } from '../../src/authorization/authorization.repository';
 import { AuthorizationService } from '../../src/authorization/authorization.service';
+import { CycleRoller } from '../../src/subscriptions/cycle-roller.service';
 import { TestApp, startTestApp } from '../support/test-app';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { authorize, balance, consume, decision, lifecycle, planGrant } from './authorize-helpers';
@@ -85,6 +87,16 @@ describe('POST /v1/authorize', () => {
     expect(await ask(who)).toEqual(denied('SUBSCRIPTION_ENDED', granted));
     expect(await ask(who, 'no-such-model')).toEqual(denied('UNKNOWN_MODEL', granted));
     expect(await ask(who, 'm2')).toEqual(denied('MODEL_NOT_IN_PLAN', granted));
+    // Still one statement: the ended membership comes with the same snapshot query, nothing rolls.
+    const snapshots = jest.spyOn(t.app.get(AuthorizationRepository), 'snapshot');
+    const rolls = jest.spyOn(t.app.get(CycleRoller), 'rollNow');
+    try {
+      expect((await ask(who)).reason).toBe('SUBSCRIPTION_ENDED');
+      expect([snapshots.mock.calls.length, rolls.mock.calls.length]).toEqual([1, 0]);
+    } finally {
+      snapshots.mockRestore();
+      rolls.mockRestore();
+    }
   });
 
   it('UNKNOWN_SUBSCRIBER for a line removed from a pool, even once that pool has ended', async () => {
