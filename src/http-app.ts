@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from './config/app-config';
-import { bodyParserErrors, jsonBodyParser, requireJsonBody } from './common/http/body-parsing';
+import { bodyParserErrors, jsonBodyParser, requireJsonBody, requireObjectBody } from './common/http/body-parsing';
 import { ProblemFilter } from './common/http/problem.filter';
 import { buildValidationPipe } from './common/http/validation-pipe';
 
@@ -15,6 +15,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.use(requireJsonBody);
   app.use(jsonBodyParser(config.HTTP_BODY_LIMIT_BYTES));
   app.use(bodyParserErrors);
+  app.use(requireObjectBody);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(buildValidationPipe());
   app.enableShutdownHooks();

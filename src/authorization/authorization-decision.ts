@@ -17,7 +17,10 @@ export const DENIAL_REASONS = [
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
-/** Everything one decision needs about a subscriber's current membership, read in one query. */
+/**
+ * Everything one decision needs about a subscriber's current membership (or, when it has none, its
+ * latest one if that ended with its subscription, whose status is then `ended`), read in one query.
+ */
 export interface AuthorizationSnapshot {
   subscriptionId: string;
   status: SubscriptionStatus;

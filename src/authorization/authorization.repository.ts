@@ -27,6 +27,10 @@ interface SnapshotRow {
  * moment it ends, never to a later instant, so "current" is exactly "removed_at IS NULL".
  * The plan is the current cycle's (a plan change takes effect at the roll); an ended
  * subscription has no cycle and falls back to its own plan.
+ * Without a current membership, the latest one answers when it ended because its subscription
+ * ended (removed_at at or after the subscription's ended_at): that line gets SUBSCRIPTION_ENDED,
+ * while one removed from a pool by a member change stays unknown. The UNION ALL under LIMIT 1 reads
+ * that second branch only when the first found nothing, so the hot path is unchanged.
  * Held credits are 0 until reservations exist; they will be sub-selects of their own.
  */
 const SNAPSHOT_SQL = `
@@ -40,18 +44,27 @@ const SNAPSHOT_SQL = `
            WHERE u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id) AS member_used_credits,
          0 AS member_held_credits,
          m.monthly_cap_credits
-    FROM members m
+    FROM ((SELECT cur.subscriber_id, cur.subscription_id, cur.monthly_cap_credits, NULL::timestamptz AS removed_at
+             FROM members cur WHERE cur.subscriber_id = $1 AND cur.removed_at IS NULL)
+          UNION ALL
+          (SELECT prev.subscriber_id, prev.subscription_id, prev.monthly_cap_credits, prev.removed_at
+             FROM members prev WHERE prev.subscriber_id = $1 AND prev.removed_at IS NOT NULL
+            ORDER BY prev.removed_at DESC LIMIT 1)
+          LIMIT 1) m
     JOIN subscriptions s ON s.id = m.subscription_id
     LEFT JOIN cycles c ON c.id = s.current_cycle_id
     JOIN plans p ON p.code = COALESCE(c.plan_code, s.plan_code)
     LEFT JOIN models mo ON mo.code = $2
-   WHERE m.subscriber_id = $1 AND m.removed_at IS NULL`;
+   WHERE m.removed_at IS NULL OR (s.status = 'ended' AND m.removed_at >= s.ended_at)`;
 
 @Injectable()
 export class AuthorizationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The subscriber's current membership with its balance as of `now`, or null when it has none. */
+  /**
+   * The subscriber's current membership with its balance as of `now`; else its latest membership
+   * if that ended with its subscription; else null.
+   */
   async snapshot(subscriberId: string, model: string, now: Date): Promise<AuthorizationSnapshot | null> {
     const rows: SnapshotRow[] = await this.dataSource.query(SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
     return rows.length === 0 ? null : toSnapshot(rows[0]);

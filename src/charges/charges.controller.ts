@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Roles } from '../access/roles.decorator';
 import { CurrentPrincipal } from '../access/principal.decorator';
 import { Principal } from '../access/role';
-import { scopedAccountId } from '../access/account-scope';
+import { assertAccountVisible, scopedAccountId } from '../access/account-scope';
 import { Audited } from '../audit/audited.decorator';
 import { ApiIdempotencyKey, IdempotencyKey } from '../common/idempotency/idempotency-key.decorator';
 import { IdempotencyRef } from '../common/idempotency/idempotency.service';
@@ -24,6 +24,17 @@ export class ChargesController {
   @Roles('admin', 'billing', 'account')
   list(@Query() q: ChargeQuery, @CurrentPrincipal() p: Principal): Promise<Page<ChargeView>> {
     return this.charges.list({ ...q, accountId: scopedAccountId(p, q.accountId) });
+  }
+
+  @Get('charges/:id')
+  @Roles('admin', 'billing', 'account')
+  @ApiOperation({ summary: 'One charge record; an account key reads only its own account’s charges' })
+  @ApiOkResponse({ type: ChargeView })
+  @ApiNotFoundResponse({ description: 'No such charge, or one of another account for an account key' })
+  async get(@Param('id', UuidParam) id: string, @CurrentPrincipal() p: Principal): Promise<ChargeView> {
+    const charge = await this.charges.get(id);
+    assertAccountVisible(p, charge.accountId, 'Charge', id);
+    return charge;
   }
 
   @Post('accounts/:id/adjustments')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
+import { NotFoundProblem } from '../common/http/domain.exception';
 import { IdempotencyRef, IdempotencyService, Outcome } from '../common/idempotency/idempotency.service';
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, paginate } from '../common/pagination/pagination';
@@ -26,6 +27,12 @@ export class ChargesService {
     if (q.status) qb.andWhere('c.status = :status', { status: q.status });
     const page = await paginate(qb, q, { column: 'c.createdAt', key: (c) => c.createdAt.toISOString(), isSortValue: isIsoInstant });
     return { ...page, data: page.data.map(ChargeView.of) };
+  }
+
+  async get(id: string): Promise<ChargeView> {
+    const charge = await this.dataSource.getRepository(Charge).findOneBy({ id });
+    if (!charge) throw new NotFoundProblem('Charge', id);
+    return ChargeView.of(charge);
   }
 
   /** A staff adjustment: an ADJUSTMENT charge at once, in the month of creation. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { overageCapCredits } from '../billing-rules';
+import { NotFoundProblem } from '../common/http/domain.exception';
 import { Plan } from '../catalog/entities/plan.entity';
 import { CycleRoller } from './cycle-roller.service';
 import { BalanceView, MemberUsageView } from './dto/balance.view';
@@ -18,7 +19,10 @@ export interface SpendingCap {
   spendingCapReached: boolean;
 }
 
-/** The balance as of now: rolled first, then read in the same transaction. */
+/**
+ * The balance as of now: rolled first when its cycle has ended, then read in one snapshot
+ * (REPEATABLE READ) that takes no row lock, so usage recording never waits on a balance read.
+ */
 @Injectable()
 export class BalanceService {
   constructor(
@@ -27,8 +31,10 @@ export class BalanceService {
   ) {}
 
   async balance(id: string, now = new Date()): Promise<BalanceView> {
-    return this.dataSource.transaction(async (em) => {
-      const sub = await this.roller.lockAndRoll(em, id, now);
+    await this.roller.rollIfDue(id, now);
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const sub = await em.findOneBy(Subscription, { id });
+      if (!sub) throw new NotFoundProblem('Subscription', id);
       const cycle = sub.currentCycleId ? await em.findOneByOrFail(Cycle, { id: sub.currentCycleId }) : null;
       return {
         subscriptionId: sub.id,

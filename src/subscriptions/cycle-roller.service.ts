@@ -9,6 +9,7 @@ import { Cycle } from './entities/cycle.entity';
 import { Subscription } from './entities/subscription.entity';
 import { CYCLE_LIFECYCLE as CYCLES } from './cycle-lifecycle';
 import { CycleRollWriter, NextCycle } from './cycle-roll.writer';
+import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from './subscription-row';
 
 export interface CycleTerms {
   start: Date;
@@ -47,6 +48,34 @@ export class CycleRoller {
     if (!sub) throw new NotFoundProblem('Subscription', subscriptionId);
     await this.rollLockedMany(em, [sub], until);
     return sub;
+  }
+
+  /**
+   * For reads, which show a subscription as of `now`: rolls only when its current cycle has ended.
+   * When nothing is due it writes nothing and takes no row lock, so a client polling its balance
+   * never queues behind (or blocks) the usage worker.
+   */
+  async rollIfDue(subscriptionId: string, now = new Date()): Promise<void> {
+    await this.rollDue([subscriptionId], now);
+  }
+
+  /** `rollIfDue` for a page of subscriptions: one unlocked check, then one transaction for the due ones. */
+  async rollDue(subscriptionIds: string[], now = new Date()): Promise<void> {
+    if (subscriptionIds.length === 0) return;
+    const due: { id: string }[] = await this.dataSource.query(
+      `SELECT s.id FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id
+        WHERE s.id = ANY($1::uuid[]) AND c.end_at <= $2 ORDER BY s.id`,
+      [subscriptionIds, now.toISOString()],
+    );
+    if (due.length === 0) return;
+    await this.dataSource.transaction(async (em) => {
+      const ids = due.map((d) => d.id);
+      // Locks in id order, as the bill run does. The rows are read by a second statement: one that
+      // waited for a lock would still see another caller's roll as it was before.
+      await em.query(`SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+      const rows: SubscriptionRow[] = await em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id`, [ids]);
+      await this.rollLockedMany(em, rows.map(subscriptionFromRow), now);
+    });
   }
 
   /** Convenience for callers without a transaction of their own. */

@@ -30,7 +30,10 @@ export class SubscriptionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe an account to a plan (now, or backdated with startAt)' })
+  @ApiOperation({
+    summary: 'Subscribe an account to a plan (now, or backdated with startAt)',
+    description: 'Answers the subscription in its first cycle, the one containing startAt: creation does not roll a backdated subscription.',
+  })
   create(@Body() dto: CreateSubscriptionDto): Promise<SubscriptionView> {
     return this.subscriptions.create(dto);
   }
@@ -43,16 +46,17 @@ export class SubscriptionsController {
 
   @Get(':id')
   @Roles('admin', 'billing', 'account')
+  @ApiOperation({ summary: 'The subscription as of now (rolled first if its cycle has ended; otherwise read without locks)' })
   async get(@Param('id', UuidParam) id: string, @CurrentPrincipal() p: Principal): Promise<SubscriptionView> {
-    const view = await this.subscriptions.rolledView(id);
-    assertAccountVisible(p, view.accountId, 'Subscription', id);
-    return view;
+    assertAccountVisible(p, await this.subscriptions.accountOf(id), 'Subscription', id);
+    return this.subscriptions.rolledView(id);
   }
 
   @Get(':id/balance')
   @Roles('admin', 'billing', 'account')
+  @ApiOperation({ summary: 'Buckets, overage and member usage as of now (rolled first if the cycle has ended; otherwise read without locks)' })
   async balance(@Param('id', UuidParam) id: string, @CurrentPrincipal() p: Principal): Promise<BalanceView> {
-    assertAccountVisible(p, (await this.subscriptions.view(id)).accountId, 'Subscription', id);
+    assertAccountVisible(p, await this.subscriptions.accountOf(id), 'Subscription', id);
     return this.balances.balance(id);
   }
 

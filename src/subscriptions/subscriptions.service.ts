@@ -36,8 +36,9 @@ export class SubscriptionsService {
       const sub = await em.save(em.create(Subscription, { accountId: dto.accountId, planCode: plan.code, status: 'active', startAt }));
       await em.insert(Member, dto.members.map((m) => ({ subscriptionId: sub.id, subscriberId: m.subscriberId, monthlyCapCredits: m.monthlyCapCredits ?? null, addedAt: startAt })));
       const terms = firstCycleTerms(startAt, this.config.BILLING_TZ, plan.monthlyFeeFen, plan.allowanceCredits);
+      // No roll here: a backdated subscription stays in the cycle containing startAt until its first
+      // touch, so usage of that cycle arriving meanwhile is billed there and not as late usage.
       await this.roller.openFirstCycle(em, sub, terms);
-      await this.roller.lockAndRoll(em, sub.id, now);
       return sub.id;
     });
     return this.view(id);
@@ -51,19 +52,28 @@ export class SubscriptionsService {
     return SubscriptionView.of(sub, cycle, members);
   }
 
-  /** Rolls first, so what is shown is the subscription as of now. */
-  async rolledView(id: string): Promise<SubscriptionView> {
-    await this.roller.rollNow(id);
+  /** The subscription as of now: rolled first when its cycle has ended, read without locks otherwise. */
+  async rolledView(id: string, now = new Date()): Promise<SubscriptionView> {
+    await this.roller.rollIfDue(id, now);
     return this.view(id);
   }
 
-  async list(q: SubscriptionQuery): Promise<Page<SubscriptionView>> {
+  /** The owning account, for scope checks made before anything is rolled or written. */
+  async accountOf(id: string): Promise<string> {
+    const sub = await this.dataSource.getRepository(Subscription).findOne({ where: { id }, select: { id: true, accountId: true } });
+    if (!sub) throw new NotFoundProblem('Subscription', id);
+    return sub.accountId;
+  }
+
+  async list(q: SubscriptionQuery, now = new Date()): Promise<Page<SubscriptionView>> {
     const qb = this.dataSource.getRepository(Subscription).createQueryBuilder('s');
     if (q.accountId) qb.andWhere('s.accountId = :accountId', { accountId: q.accountId });
     if (q.subscriberId) {
       qb.andWhere('s.id IN (SELECT m.subscription_id FROM members m WHERE m.subscriber_id = :sid)', { sid: q.subscriberId });
     }
     const page = await paginate(qb, q, { column: 's.createdAt', key: (s) => s.createdAt.toISOString(), isSortValue: isIsoInstant });
+    // A list is a read too: it shows each subscription as of now.
+    await this.roller.rollDue(page.data.map((s) => s.id), now);
     return { ...page, data: await Promise.all(page.data.map((s) => this.view(s.id))) };
   }
 }

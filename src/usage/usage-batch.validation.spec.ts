@@ -22,7 +22,7 @@ const validEvent = fc.record(
     outputTokens: fc.nat(),
     occurredAt: fc.date({ min: new Date('2000-01-01Z'), max: new Date('2099-12-31Z'), noInvalidDate: true }).map((d) => d.toISOString()),
     requestId: fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
-    reservationId: fc.option(fc.constantFrom(null, 'r-1'), { nil: undefined }),
+    reservationId: fc.option(fc.constant('r-1'), { nil: undefined }),
     metadata: fc.option(fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })), { nil: undefined }),
   },
   { requiredKeys: ['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt'] },

@@ -59,8 +59,8 @@ function vouchesForEvent(e: unknown): e is UsageEventDto {
     typeof e.model === 'string' && CODE_PATTERN.test(e.model) &&
     isCount(e.inputTokens) && isCount(e.outputTokens) &&
     isInstant(e.occurredAt) &&
-    (e.requestId == null || (typeof e.requestId === 'string' && PLAIN_ID.test(e.requestId))) &&
-    (e.reservationId == null || (typeof e.reservationId === 'string' && PLAIN_ID.test(e.reservationId))) &&
-    (e.metadata == null || (isPlainObject(e.metadata) && Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES))
+    (e.requestId === undefined || (typeof e.requestId === 'string' && PLAIN_ID.test(e.requestId))) &&
+    (e.reservationId === undefined || (typeof e.reservationId === 'string' && PLAIN_ID.test(e.reservationId))) &&
+    (e.metadata === undefined || (isPlainObject(e.metadata) && Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES))
   );
 }

@@ -1,4 +1,6 @@
+import { AuthorizationRepository } from '../../src/authorization/authorization.repository';
 import { AuthorizationService } from '../../src/authorization/authorization.service';
+import { CycleRoller } from '../../src/subscriptions/cycle-roller.service';
 import { TestApp, startTestApp } from '../support/test-app';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { authorize, balance, consume, decision, lifecycle, planGrant } from './authorize-helpers';
@@ -63,7 +65,7 @@ describe('POST /v1/authorize', () => {
     expect(await ask(who, 'm1')).toMatchObject({ allowed: true });
   });
 
-  it('a cancelled subscription is usable until its cycle ends, then its line is unknown', async () => {
+  it('a cancelled subscription is usable until its cycle ends, then SUBSCRIPTION_ENDED', async () => {
     const who = line();
     const sub = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
     const granted = await planGrant(t, sub.id);
@@ -71,8 +73,49 @@ describe('POST /v1/authorize', () => {
     expect(await ask(who)).toEqual({ allowed: true, remainingCredits: granted, overageAllowed: false });
     const afterEnd = new Date(new Date(sub.cycle.end).getTime() + 60_000);
     const answer = await t.app.get(AuthorizationService).authorize({ subscriberId: who, model: 'm1' }, afterEnd);
-    expect(answer).toEqual(denied('UNKNOWN_SUBSCRIBER', 0));
+    // Its plan bucket expired with the cycle: nothing is left.
+    expect(answer).toEqual(denied('SUBSCRIPTION_ENDED', 0));
     expect((await t.db.query('SELECT status FROM subscriptions WHERE id = $1', [sub.id]))[0].status).toBe('ended');
+  });
+
+  it('SUBSCRIPTION_ENDED for the line of a terminated subscription, after the model checks', async () => {
+    const who = line();
+    const sub = await subscribe(t, accountId, 'solo-m1', [{ subscriberId: who }]);
+    const granted = await planGrant(t, sub.id);
+    await lifecycle(t, sub.id, 'terminate');
+    // The closed cycle's plan bucket still runs to the month's end, so its credits are "valid now".
+    expect(await ask(who)).toEqual(denied('SUBSCRIPTION_ENDED', granted));
+    expect(await ask(who, 'no-such-model')).toEqual(denied('UNKNOWN_MODEL', granted));
+    expect(await ask(who, 'm2')).toEqual(denied('MODEL_NOT_IN_PLAN', granted));
+    // Still one statement: the ended membership comes with the same snapshot query, nothing rolls.
+    const snapshots = jest.spyOn(t.app.get(AuthorizationRepository), 'snapshot');
+    const rolls = jest.spyOn(t.app.get(CycleRoller), 'rollNow');
+    try {
+      expect((await ask(who)).reason).toBe('SUBSCRIPTION_ENDED');
+      expect([snapshots.mock.calls.length, rolls.mock.calls.length]).toEqual([1, 0]);
+    } finally {
+      snapshots.mockRestore();
+      rolls.mockRestore();
+    }
+  });
+
+  it('UNKNOWN_SUBSCRIBER for a line removed from a pool, even once that pool has ended', async () => {
+    const [keep, leave] = [line(), line()];
+    const sub = await subscribe(t, accountId, 'fam', [{ subscriberId: keep }, { subscriberId: leave }]);
+    const removed = await t.http().delete(`/v1/subscriptions/${sub.id}/members/${leave}`).set('Authorization', `Bearer ${t.adminKey}`);
+    expect(removed.status).toBe(200);
+    expect(await ask(leave)).toEqual(denied('UNKNOWN_SUBSCRIBER', 0));
+    await lifecycle(t, sub.id, 'terminate');
+    expect(await ask(leave)).toEqual(denied('UNKNOWN_SUBSCRIBER', 0));
+    expect(await ask(keep)).toMatchObject({ allowed: false, reason: 'SUBSCRIPTION_ENDED' });
+  });
+
+  it('a line whose subscription ended and that joined another one is decided by its current membership', async () => {
+    const who = line();
+    const first = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
+    await lifecycle(t, first.id, 'terminate');
+    const second = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
+    expect(await ask(who)).toEqual({ allowed: true, remainingCredits: await planGrant(t, second.id), overageAllowed: false });
   });
 
   it('SUBSCRIPTION_ENDED when the line is still a current member of an ended subscription', async () => {
@@ -80,7 +123,7 @@ describe('POST /v1/authorize', () => {
     const sub = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
     const granted = await planGrant(t, sub.id);
     await lifecycle(t, sub.id, 'terminate');
-    expect(await ask(who)).toEqual(denied('UNKNOWN_SUBSCRIBER', 0));
+    expect(await ask(who)).toEqual(denied('SUBSCRIPTION_ENDED', granted));
     // Termination ends memberships in the same transaction; only a repair of the row can leave one current.
     await t.db.query('UPDATE members SET removed_at = NULL WHERE subscriber_id = $1', [who]);
     // The plan bucket still runs to the month's end, so its credits are still "valid now".

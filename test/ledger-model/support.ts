@@ -137,6 +137,11 @@ export async function setupRun(t: TestApp, catalog: Catalog, accountId: string, 
   const narrow = await sub(PLANS.narrow, ['g']);
   const term = await sub(PLANS.blk, ['h'], termStart);
   startAt.set(blk, blkStart).set(fam, famStart).set(open, openStart).set(term, termStart);
+  // Creation does not roll (SPEC §4); reading shows a subscription as of now, which rolls the backdated ones.
+  for (const backdated of [blk, open]) {
+    const read = await t.http().get(`/v1/subscriptions/${backdated}`).set(bearer(t.adminKey));
+    if (read.status !== 200) throw new Error(`GET /v1/subscriptions/${backdated} answered ${read.status}`);
+  }
   await call(t, 'post', `/v1/subscriptions/${narrow}/change-plan`, { planCode: PLANS.blk }, 200);
   await call(t, 'post', `/v1/subscriptions/${term}/terminate`, {}, 200);
   await call(t, 'post', `/v1/subscriptions/${fam}/members`, { subscriberId: id('e') }, 201);

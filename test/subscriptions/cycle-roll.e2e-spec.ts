@@ -30,6 +30,8 @@ describe('cycle roll: rollover, pending plan change, cancellation, concurrency',
       [id, period],
     );
   const future = (iso: string) => new Date(iso);
+  /** Creation does not roll a backdated subscription; a read shows (and rolls) it as of now. */
+  const readNow = async (id: string) => expect((await t.http().get(`/v1/subscriptions/${id}`).set(bearer(t.adminKey))).status).toBe(200);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -45,6 +47,7 @@ describe('cycle roll: rollover, pending plan change, cancellation, concurrency',
 
   it('rolls over min(floor(unused plan credits × percent / 100), maxCredits), from the plan bucket only', async () => {
     const sub = await subscribe(t, accountId, 'roll50', [{ subscriberId: line() }], '2026-01-31T23:59:59+08:00');
+    await readNow(sub.id);
     // January: 1 day of 31 → allowance floor(10,000,000 / 31) = 322,580, unused → February rollover floor(322,580 × 50 / 100) = 161,290
     expect(await buckets(sub.id, '2026-02')).toEqual([
       { kind: 'plan', granted: 10_000_000 },
@@ -59,6 +62,7 @@ describe('cycle roll: rollover, pending plan change, cancellation, concurrency',
 
   it('limits the rollover by maxCredits', async () => {
     const sub = await subscribe(t, accountId, 'roll-capped', [{ subscriberId: line() }], '2026-05-01T00:00:00+08:00');
+    await readNow(sub.id);
     // 100 % of 10,000,000 unused, capped at 1,000,000
     expect(await buckets(sub.id, '2026-06')).toEqual([
       { kind: 'plan', granted: 10_000_000 },
@@ -101,6 +105,7 @@ describe('cycle roll: rollover, pending plan change, cancellation, concurrency',
 
   it('terminate closes the open cycle now and keeps the fee it opened with', async () => {
     const sub = await subscribe(t, accountId, 'roll50', [{ subscriberId: line() }], '2026-09-15T00:00:00+08:00');
+    await readNow(sub.id);
     const before = await cycles(sub.id);
     const open = before.find((r) => r.status === 'open')!;
     const res = await t.http().post(`/v1/subscriptions/${sub.id}/terminate`).set(bearer(t.adminKey));

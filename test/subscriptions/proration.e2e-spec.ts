@@ -1,4 +1,4 @@
-import { TestApp, startTestApp } from '../support/test-app';
+import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createAccount, createPlan, subscribe } from '../support/fixtures';
 import { periodIn, periodsBetween } from '../support/calendar';
 
@@ -65,8 +65,11 @@ describe('first-cycle proration by days in the billing time zone (Asia/Shanghai)
     expect(Number(first.allowance_credits)).toBe(5_333_333);
   });
 
-  it('a backdated subscription rolls through every month to the current one, each at the full plan', async () => {
-    const sub = await subscribe(t, accountId, 'p99', [{ subscriberId: line() }], '2026-03-10T09:00:00+08:00');
+  it('a backdated subscription rolls through every month to the current one, each at the full plan, once read', async () => {
+    const created = await subscribe(t, accountId, 'p99', [{ subscriberId: line() }], '2026-03-10T09:00:00+08:00');
+    // Creation does not roll: the subscription stays in the cycle containing startAt until touched or read.
+    expect(created.cycle.period).toBe('2026-03');
+    const sub = (await t.http().get(`/v1/subscriptions/${created.id}`).set(bearer(t.adminKey))).body;
     const cycles = await cyclesOf(t, sub.id);
     const expected = periodsBetween('2026-03', periodIn(new Date(), 'Asia/Shanghai'));
     expect(cycles.map((c) => c.period)).toEqual(expected);
@@ -94,7 +97,8 @@ describe('proration with BILLING_TZ=America/New_York', () => {
     // fee = roundHalfUp(990 / 28) = roundHalfUp(35.357…) = 35; allowance = floor(10,000,000 / 28) = 357,142
     expect(Number(first.fee_fen)).toBe(35);
     expect(Number(first.allowance_credits)).toBe(357_142);
-    // The March cycle starts at midnight New York time (EST, UTC−5).
+    // The March cycle starts at midnight New York time (EST, UTC−5); a read rolls the subscription to it.
+    expect((await t.http().get(`/v1/subscriptions/${sub.id}`).set(bearer(t.adminKey))).status).toBe(200);
     const [, second] = await cyclesOf(t, sub.id);
     expect(second.start_at.toISOString()).toBe('2026-03-01T05:00:00.000Z');
   });

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { IsExternalRef, IsName } from '../../common/validation/text.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { Account, AccountStatus, AccountType } from '../entities/account.entity';
@@ -20,19 +21,19 @@ export class CreateAccountDto {
 
 export class UpdateAccountDto {
   @ApiPropertyOptional({ example: 'Zhang Wei (corporate)' })
-  @IsOptional()
+  @OptionalField()
   @IsName()
   name?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'closed'] })
-  @IsOptional()
+  @OptionalField()
   @IsIn(['active', 'closed'])
   status?: AccountStatus;
 }
 
 export class AccountQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'BA-2026-000123' })
-  @IsOptional()
+  @OptionalField()
   @IsExternalRef()
   externalRef?: string;
 }

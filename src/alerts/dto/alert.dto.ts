@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { ALERT_KINDS, AlertKind } from '../alert-kinds';
 import { Alert } from '../entities/alert.entity';
 
 export class AlertFilter {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() subscriptionId?: string;
-  @ApiPropertyOptional({ enum: ALERT_KINDS }) @IsOptional() @IsIn(ALERT_KINDS) kind?: AlertKind;
+  @ApiPropertyOptional() @OptionalField() @IsUUID() subscriptionId?: string;
+  @ApiPropertyOptional({ enum: ALERT_KINDS }) @OptionalField() @IsIn(ALERT_KINDS) kind?: AlertKind;
 }
 
 export class AlertQuery extends IntersectionType(PageQuery, AlertFilter) {}

@@ -1,14 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsString, IsUUID, Length } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'plan' }) @IsOptional() @IsString() @Length(1, 64)
+  @ApiPropertyOptional({ example: 'plan' }) @OptionalField() @IsString() @Length(1, 64)
   entity?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128)
+  @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128)
   entityId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional() @OptionalField() @IsUUID()
   actorKeyId?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, ValidateIf, ValidationArguments } from 'class-validator';
+import { IsBoolean, ValidateIf, ValidationArguments } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { IsCode, IsSafeInt, IsSubscriberId } from '../../common/validation/text.validators';
 import { DENIAL_REASONS, DenialReason } from '../authorization-decision';
 
@@ -15,13 +16,13 @@ export class AuthorizeDto {
   @ApiProperty({ example: 'deepseek-v3' }) @IsCode()
   model: string;
 
-  @ApiPropertyOptional({ example: 2000, minimum: 1, description: 'Credits the call is expected to cost; 1 when absent. Required with reserve.' })
+  @ApiPropertyOptional({ example: 2000, minimum: 1, nullable: true, type: Number, description: 'Credits the call is expected to cost; 1 when absent or null. Required with reserve.' })
   @ValidateIf((o: AuthorizeDto) => (o.estimatedCredits !== undefined && o.estimatedCredits !== null) || o.reserve === true)
   @IsSafeInt(1, Number.MAX_SAFE_INTEGER, { message: estimateMessage })
   estimatedCredits?: number;
 
   @ApiPropertyOptional({ example: false, description: 'Hold estimatedCredits until the usage arrives. Not enabled on this deployment: true is a 400.' })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   reserve?: boolean;
 }

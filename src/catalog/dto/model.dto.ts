@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { IsCode, IsSafeInt } from '../../common/validation/text.validators';
 import { CatalogStatus } from '../entities/model.entity';
 import { CATALOG_STATUSES, IsInstant, IsWeight } from './catalog.validators';
@@ -30,7 +31,7 @@ export class CreateModelDto {
 
 export class UpdateModelDto {
   @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES })
-  @IsOptional()
+  @OptionalField()
   @IsIn(CATALOG_STATUSES)
   status?: CatalogStatus;
 }
@@ -41,16 +42,16 @@ export class AddModelRateDto {
   @IsInstant()
   effectiveFrom: string;
 
-  @ApiPropertyOptional({ example: '1', description: WEIGHT_DOC }) @IsOptional() @IsWeight()
+  @ApiPropertyOptional({ example: '1', description: WEIGHT_DOC }) @OptionalField() @IsWeight()
   inputWeight?: string;
 
-  @ApiPropertyOptional({ example: '3', description: WEIGHT_DOC }) @IsOptional() @IsWeight()
+  @ApiPropertyOptional({ example: '3', description: WEIGHT_DOC }) @OptionalField() @IsWeight()
   outputWeight?: string;
 
-  @ApiPropertyOptional({ example: 200 }) @IsOptional() @IsSafeInt()
+  @ApiPropertyOptional({ example: 200 }) @OptionalField() @IsSafeInt()
   providerInputPricePerMillionFen?: number;
 
-  @ApiPropertyOptional({ example: 600 }) @IsOptional() @IsSafeInt()
+  @ApiPropertyOptional({ example: 600 }) @OptionalField() @IsSafeInt()
   providerOutputPricePerMillionFen?: number;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, ValidateNested } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { IsCode, IsName, IsSafeInt } from '../../common/validation/text.validators';
 import { CatalogStatus } from '../entities/model.entity';
 import { PackValidityKind } from '../entities/pack.entity';
@@ -46,10 +47,10 @@ export class CreatePackDto {
 }
 
 export class UpdatePackDto {
-  @ApiPropertyOptional({ example: '20M credits, 30 days' }) @IsOptional() @IsName()
+  @ApiPropertyOptional({ example: '20M credits, 30 days' }) @OptionalField() @IsName()
   name?: string;
 
-  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES }) @IsOptional() @IsIn(CATALOG_STATUSES)
+  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES }) @OptionalField() @IsIn(CATALOG_STATUSES)
   status?: CatalogStatus;
 }
 

@@ -7,12 +7,11 @@ import {
   IsArray,
   IsIn,
   IsObject,
-  IsOptional,
   Matches,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { NullableField, OptionalField } from '../../common/validation/presence.validators';
 import { CODE_PATTERN, IsCode, IsName, IsSafeInt } from '../../common/validation/text.validators';
 import { CatalogStatus } from '../entities/model.entity';
 import { OverageMode, PlanKind } from '../entities/plan.entity';
@@ -34,7 +33,7 @@ export class OverageDto {
   ratePerMillionFen: number;
 
   @ApiProperty({ example: 5000, nullable: true, type: Number, description: 'Most overage fen per cycle; null = no cap' })
-  @ValidateIf((o: OverageDto) => o.capFen !== null)
+  @NullableField()
   @IsSafeInt()
   capFen: number | null;
 }
@@ -97,10 +96,10 @@ export class CreatePlanDto {
 
 /** Only the label and the sale status change; commercial terms are refused with a 409 before validation. */
 export class UpdatePlanDto {
-  @ApiPropertyOptional({ example: 'Family 5 lines (2026)' }) @IsOptional() @IsName()
+  @ApiPropertyOptional({ example: 'Family 5 lines (2026)' }) @OptionalField() @IsName()
   name?: string;
 
-  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES }) @IsOptional() @IsIn(CATALOG_STATUSES)
+  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES }) @OptionalField() @IsIn(CATALOG_STATUSES)
   status?: CatalogStatus;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches, ValidateBy } from 'class-validator';
+import { IsIn, IsUUID, Matches, ValidateBy } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { IsReason } from '../../common/validation/text.validators';
 import { Charge, ChargeStatus, ChargeType } from '../entities/charge.entity';
@@ -9,11 +10,11 @@ export const CHARGE_STATUSES: ChargeStatus[] = ['PENDING', 'EXPORTED', 'ACCEPTED
 export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export class ChargeFilter {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() accountId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() subscriptionId?: string;
-  @ApiPropertyOptional({ example: '2026-11' }) @IsOptional() @Matches(PERIOD_PATTERN, { message: 'period must be YYYY-MM' }) period?: string;
-  @ApiPropertyOptional({ enum: CHARGE_TYPES }) @IsOptional() @IsIn(CHARGE_TYPES) type?: ChargeType;
-  @ApiPropertyOptional({ enum: CHARGE_STATUSES }) @IsOptional() @IsIn(CHARGE_STATUSES) status?: ChargeStatus;
+  @ApiPropertyOptional() @OptionalField() @IsUUID() accountId?: string;
+  @ApiPropertyOptional() @OptionalField() @IsUUID() subscriptionId?: string;
+  @ApiPropertyOptional({ example: '2026-11' }) @OptionalField() @Matches(PERIOD_PATTERN, { message: 'period must be YYYY-MM' }) period?: string;
+  @ApiPropertyOptional({ enum: CHARGE_TYPES }) @OptionalField() @IsIn(CHARGE_TYPES) type?: ChargeType;
+  @ApiPropertyOptional({ enum: CHARGE_STATUSES }) @OptionalField() @IsIn(CHARGE_STATUSES) status?: ChargeStatus;
 }
 
 export class ChargeQuery extends IntersectionType(PageQuery, ChargeFilter) {}

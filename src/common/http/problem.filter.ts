@@ -19,7 +19,14 @@ export class ProblemFilter implements ExceptionFilter {
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
+  /** Every 400 carries a non-empty `errors` list; one raised without names the body as a whole. */
   toProblem(exception: unknown): Problem {
+    const body = this.describe(exception);
+    if (body.status !== 400 || (body.errors && body.errors.length > 0)) return body;
+    return { ...body, errors: [{ path: '', message: body.detail }] };
+  }
+
+  private describe(exception: unknown): Problem {
     if (exception instanceof DomainException) {
       return problem(exception.status, exception.message, { code: exception.code, errors: exception.errors });
     }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { OptionalField } from '../validation/presence.validators';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { decodeKeyset, encodeKeyset } from './keyset-cursor';
 import { IsSafeInt } from '../validation/text.validators';
@@ -8,13 +9,13 @@ import { queryInt } from '../validation/query.transforms';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
+  @OptionalField()
   @Transform(queryInt)
   @IsSafeInt(1, 500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 512)
   cursor?: string;

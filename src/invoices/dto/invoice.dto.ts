@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsOptional, IsUUID, ValidateBy } from 'class-validator';
+import { IsUUID, ValidateBy } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { parsePeriod } from '../../billing-rules';
 import { ChargeView } from '../../charges/dto/charge.dto';
 import { PageQuery } from '../../common/pagination/pagination';
@@ -18,14 +19,14 @@ export const IsBillingPeriod = () =>
   });
 
 export class InvoiceFilter {
-  @ApiPropertyOptional({ example: '2026-11' }) @IsOptional() @IsBillingPeriod()
+  @ApiPropertyOptional({ example: '2026-11' }) @OptionalField() @IsBillingPeriod()
   period?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional() @OptionalField() @IsUUID()
   accountId?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'only invoices whose updatedAt is at or after this instant' })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   updatedSince?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { IsBillingPeriod } from '../../invoices/dto/invoice.dto';
 import { IsCode } from '../../common/validation/text.validators';
 
@@ -8,7 +8,7 @@ export class ProviderStatementQuery {
   @IsBillingPeriod()
   period: string;
 
-  @ApiPropertyOptional({ example: 'deepseek' }) @IsOptional() @IsCode()
+  @ApiPropertyOptional({ example: 'deepseek' }) @OptionalField() @IsCode()
   provider?: string;
 }
 

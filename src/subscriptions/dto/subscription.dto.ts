@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsUUID, ValidateNested } from 'class-validator';
+import { OptionalField, OptionalNullableField } from '../../common/validation/presence.validators';
 import { IsInstant } from '../../common/validation/instant.validator';
 import { IsCode, IsSafeInt, IsSubscriberId } from '../../common/validation/text.validators';
 import { PageQuery } from '../../common/pagination/pagination';
@@ -11,10 +12,10 @@ export class MemberInput {
   @IsSubscriberId()
   subscriberId: string;
 
-  @ApiPropertyOptional({ example: 2000000, description: 'Monthly cap of this line, in credits' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 2000000, nullable: true, type: Number, description: 'Monthly cap of this line, in credits; absent or null: no cap' })
+  @OptionalNullableField()
   @IsSafeInt(0)
-  monthlyCapCredits?: number;
+  monthlyCapCredits?: number | null;
 }
 
 export class CreateSubscriptionDto {
@@ -27,7 +28,7 @@ export class CreateSubscriptionDto {
   planCode: string;
 
   @ApiPropertyOptional({ example: '2026-11-15T10:00:00+08:00', description: 'Defaults to now; may lie in the past, never in the future' })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   startAt?: string;
 
@@ -46,9 +47,9 @@ export class ChangePlanDto {
 }
 
 export class SubscriptionQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional() @OptionalField() @IsUUID()
   accountId?: string;
 
-  @ApiPropertyOptional({ example: '8613800000000' }) @IsOptional() @IsSubscriberId()
+  @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
   subscriberId?: string;
 }

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { IsSubscriberId } from '../../common/validation/text.validators';
 import { REJECTION_REASONS, RejectionReason } from '../rejection-reason';
 
 export class RejectedUsageFilter {
-  @ApiPropertyOptional({ enum: REJECTION_REASONS }) @IsOptional() @IsIn(REJECTION_REASONS)
+  @ApiPropertyOptional({ enum: REJECTION_REASONS }) @OptionalField() @IsIn(REJECTION_REASONS)
   reason?: RejectionReason;
 
-  @ApiPropertyOptional({ example: '8613800000000' }) @IsOptional() @IsSubscriberId()
+  @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
   subscriberId?: string;
 }
 

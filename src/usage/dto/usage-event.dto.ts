@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Length, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Length, ValidateBy, ValidateNested } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { IsCode, IsEventId, IsSafeInt, IsSubscriberId } from '../../common/validation/text.validators';
 import { IsInstant } from '../../common/validation/instant.validator';
 
@@ -38,13 +39,13 @@ export class UsageEventDto {
   @ApiProperty({ example: '2026-11-03T08:15:00+08:00' }) @IsInstant()
   occurredAt: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128)
+  @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128)
   requestId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128)
+  @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128)
   reservationId?: string;
 
-  @ApiPropertyOptional({ type: Object, example: { app: 'chat' } }) @IsOptional() @IsObject() @IsSmallJson()
+  @ApiPropertyOptional({ type: Object, example: { app: 'chat' } }) @OptionalField() @IsObject() @IsSmallJson()
   metadata?: Record<string, unknown>;
 }
 

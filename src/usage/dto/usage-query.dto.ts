@@ -1,23 +1,24 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { IsInstant } from '../../common/validation/instant.validator';
 import { IsCode, IsSubscriberId } from '../../common/validation/text.validators';
 
 export class UsageFilter {
-  @ApiPropertyOptional({ example: '8613800000000' }) @IsOptional() @IsSubscriberId()
+  @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
   subscriberId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional() @OptionalField() @IsUUID()
   subscriptionId?: string;
 
-  @ApiPropertyOptional({ example: 'deepseek-v3' }) @IsOptional() @IsCode()
+  @ApiPropertyOptional({ example: 'deepseek-v3' }) @OptionalField() @IsCode()
   model?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00+08:00', description: 'occurredAt at or after' }) @IsOptional() @IsInstant()
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00+08:00', description: 'occurredAt at or after' }) @OptionalField() @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'occurredAt before' }) @IsOptional() @IsInstant()
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'occurredAt before' }) @OptionalField() @IsInstant()
   to?: string;
 }
 

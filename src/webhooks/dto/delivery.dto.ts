@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { OptionalField } from '../../common/validation/presence.validators';
 import { ALERT_KINDS, AlertKind } from '../../alerts/alert-kinds';
 import { PageQuery } from '../../common/pagination/pagination';
 import { DeliveryStatus, WebhookDelivery } from '../entities/webhook-delivery.entity';
@@ -8,7 +9,7 @@ import { WebhookDeliveryAttempt } from '../entities/webhook-delivery-attempt.ent
 export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 
 export class DeliveryFilter {
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @OptionalField() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
 }
 
 export class DeliveryQuery extends IntersectionType(PageQuery, DeliveryFilter) {}
