@@ -28,6 +28,7 @@ import { AlertsWorkerModule } from './alerts/alerts-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { VerificationModule } from './verification/verification.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
 const DOMAIN_MODULES: Type[] = [
@@ -45,6 +46,7 @@ const DOMAIN_MODULES: Type[] = [
   AlertsModule,
   WebhooksModule,
   VerificationModule,
+  MetricsModule,
 ];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
