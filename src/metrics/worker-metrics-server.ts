@@ -13,6 +13,7 @@ import { MetricsRegistry } from './metrics-registry';
 @Injectable()
 export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: Server | null = null;
+  private readonly logger = new Logger(WorkerMetricsServer.name);
 
   constructor(
     private readonly config: AppConfig,
@@ -26,13 +27,19 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
       this.answer(req.url, req.socket.remoteAddress, req.headers.authorization).then(
         ({ status, type, body }) => res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body),
         (err: unknown) => {
-          new Logger(WorkerMetricsServer.name).error({ err }, 'metrics scrape failed');
+          this.logger.error({ err }, 'metrics scrape failed');
           res.writeHead(500).end();
         },
       );
     });
-    await new Promise<void>((ready, fail) => server.once('error', fail).listen(this.config.METRICS_PORT, ready));
-    this.server = server;
+    try {
+      await new Promise<void>((ready, fail) => server.once('error', fail).listen(this.config.METRICS_PORT, ready));
+      this.server = server;
+    } catch (err) {
+      // A second worker on the same host (or a CLI command booting the worker role) must still
+      // work: without its listener it only goes unscraped, which the warning says.
+      this.logger.warn({ err, port: this.config.METRICS_PORT }, 'worker metrics listener not started');
+    }
   }
 
   /** The bound port (tests listen on an ephemeral one), or null when not serving. */

@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { getQueueToken } from '@nestjs/bullmq';
 import { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { WorkerMetricsServer } from '../../src/metrics/worker-metrics-server';
 import { QUEUES } from '../../src/queue/queue-names';
 import { USAGE_BATCH_JOB } from '../../src/usage/usage-job';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
@@ -152,5 +153,15 @@ describe('metrics of a worker process: its own /metrics listener on METRICS_PORT
     expect((await httpGet(`http://127.0.0.1:${port}/metrics`, { localAddress: '127.0.0.2' })).status).toBe(403);
     expect((await httpGet(`http://127.0.0.1:${port}/metrics`, { localAddress: '127.0.0.2', headers: bearer(w.adminKey) })).status).toBe(200);
     expect((await httpGet(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  });
+
+  it('lets a second worker on the same host and port start anyway, without a listener', async () => {
+    expect(w.app.get(WorkerMetricsServer).port()).toBe(port);
+    const second = await startTestApp({ APP_ROLE: 'worker', METRICS_PORT: String(port) });
+    try {
+      expect(second.app.get(WorkerMetricsServer).port()).toBeNull();
+    } finally {
+      await second.close();
+    }
   });
 });
