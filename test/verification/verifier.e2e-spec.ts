@@ -192,6 +192,21 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     expect((await verifier.run()).ok).toBe(true);
   });
 
+  it('reports a charge marked as exported in a batch whose file does not list it', async () => {
+    const [batch] = await t.db.query(`SELECT id FROM settlement_batches`);
+    const late = await t.http().post(`/v1/accounts/${month.ids.accountB}/adjustments`).set(bearer(t.adminKey)).send({ amountFen: 300, reason: 'late' });
+    expect(late.status).toBe(201);
+    const report = await tampered(
+      `UPDATE charges SET status = 'EXPORTED', settlement_batch_id = $1 WHERE id = $2`,
+      `UPDATE charges SET status = 'PENDING', settlement_batch_id = NULL WHERE settlement_batch_id = $1 AND id = $2`,
+      [batch.id, late.body.id],
+    );
+    expect(report.differences).toEqual([
+      { kind: 'settlement-batch', entity: 'settlement-batch', id: batch.id, expected: { chargesListed: 6 }, actual: { chargesListed: 5 } },
+    ]);
+    await t.db.query(`DELETE FROM charges WHERE id = $1`, [late.body.id]);
+  });
+
   it('the CLI command exits 0 on a clean database and 1 when it finds a difference', async () => {
     const clean = await cliVerify();
     expect(clean.code).toBe(0);
