@@ -27,6 +27,8 @@ import { AlertsModule } from './alerts/alerts.module';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
+import { VerificationModule } from './verification/verification.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
 const DOMAIN_MODULES: Type[] = [
@@ -43,6 +45,8 @@ const DOMAIN_MODULES: Type[] = [
   TopupsModule,
   AlertsModule,
   WebhooksModule,
+  VerificationModule,
+  MetricsModule,
 ];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];

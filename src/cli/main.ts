@@ -9,6 +9,7 @@ import { ApiKeysService } from '../access/api-keys.service';
 import { parseRole } from '../access/role';
 import { watchRun } from './rating-run-progress';
 import { SettlementRunner } from '../settlement/settlement-runner.service';
+import { Verifier } from '../verification/verifier.service';
 
 /** Operations CLI: the same modules as the service, without HTTP or queue processors. */
 async function withContext<T>(run: (ctx: INestApplicationContext) => Promise<T>, role: 'cli' | 'worker' = 'cli'): Promise<T> {
@@ -56,6 +57,15 @@ program
   .action(async () => {
     const { body } = await withContext((ctx) => ctx.get(SettlementRunner).run(null));
     process.stdout.write(body ? `${JSON.stringify(body, null, 2)}\n` : 'no pending charges: no batch\n');
+  });
+
+program
+  .command('verify')
+  .description('recompute balances, counters, charges, invoices and settlement batches; exit 1 on any difference')
+  .action(async () => {
+    const report = await withContext((ctx) => ctx.get(Verifier).run());
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (!report.ok) process.exitCode = 1;
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { MetricsAllowList } from '../metrics/metrics-allow-list';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -120,6 +121,17 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(60000)
   WEBHOOK_CONNECT_TIMEOUT_MS = 3000;
+  /** Peers that may read GET /metrics without an API key: comma-separated IPs or CIDRs, or `none`. */
+  @IsString() @Matches(/^(none|[0-9A-Fa-f.:/,\s]+)$/, { message: 'must be comma-separated IP addresses or CIDRs, or none' })
+  METRICS_ALLOW = '127.0.0.1/8,::1/128';
+
+  /** Role `worker` only (it has no HTTP server): port of its own /metrics listener; 0 for none. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT = 9464;
+
+  /** Queue and database gauges are read at most once per this many ms, however many scrapes. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  METRICS_CACHE_MS = 2000;
 }
 
 export class ConfigError extends Error {}
@@ -165,6 +177,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!isValidTimeZone(config.BILLING_TZ)) {
     throw new ConfigError(`Invalid configuration: BILLING_TZ must be an IANA time zone (got "${config.BILLING_TZ}")`);
+  }
+  try {
+    MetricsAllowList.parse(config.METRICS_ALLOW);
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: ${(e as Error).message}`);
   }
   return config;
 }

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { UsageMetrics } from '../metrics/usage-metrics';
 import { QUEUES } from '../queue/queue-names';
 import { UsageRecorder } from './ledger/usage-recorder.service';
 import { toUsageEvent } from './usage-event';
@@ -19,6 +20,7 @@ export class UsageEventsProcessor extends ConfiguredWorkerHost {
   constructor(
     private readonly recorder: UsageRecorder,
     protected readonly config: AppConfig,
+    private readonly metrics: UsageMetrics,
   ) {
     super();
   }
@@ -36,7 +38,7 @@ export class UsageEventsProcessor extends ConfiguredWorkerHost {
       if (e instanceof InvalidUsageBatch) throw new UnrecoverableError(e.message);
       throw e;
     }
-    const { recorded, duplicates, rejected } = await this.recorder.record(events);
+    const { recorded, duplicates, rejected } = this.metrics.batchRecorded(job, await this.recorder.record(events));
     this.logger.debug({ jobId: job.id, recorded, duplicates, rejected }, 'usage batch recorded');
     return { recorded, duplicates, rejected };
   }
