@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../access/roles.decorator';
 import { CurrentPrincipal } from '../access/principal.decorator';
 import { Principal } from '../access/role';
-import { scopedAccountId } from '../access/account-scope';
+import { PartnerScope } from '../access/partner-scope.service';
 import { Audited } from '../audit/audited.decorator';
 import { UuidParam } from '../common/http/uuid-param.pipe';
 import { Page } from '../common/pagination/pagination';
@@ -17,18 +17,21 @@ import { UsageQueryService } from './usage-query.service';
 @Controller('v1/usage')
 @Roles('admin', 'billing', 'account')
 export class UsageController {
-  constructor(private readonly usage: UsageQueryService) {}
+  constructor(
+    private readonly usage: UsageQueryService,
+    private readonly scope: PartnerScope,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Ledger entries, oldest first' })
-  list(@Query() q: UsageQuery, @CurrentPrincipal() p: Principal): Promise<Page<UsageEntryView>> {
-    return this.usage.list(q, scopedAccountId(p, undefined));
+  async list(@Query() q: UsageQuery, @CurrentPrincipal() p: Principal): Promise<Page<UsageEntryView>> {
+    return this.usage.list(q, await this.scope.accountFilter(p, q));
   }
 
   @Get('summary')
   @ApiOperation({ summary: 'Totals per model or per day (billing time zone)' })
-  summary(@Query() q: UsageSummaryQuery, @CurrentPrincipal() p: Principal): Promise<{ data: UsageSummaryRow[] }> {
-    return this.usage.summary(q, scopedAccountId(p, undefined));
+  async summary(@Query() q: UsageSummaryQuery, @CurrentPrincipal() p: Principal): Promise<{ data: UsageSummaryRow[] }> {
+    return this.usage.summary(q, await this.scope.accountFilter(p, q));
   }
 }
 
