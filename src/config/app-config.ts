@@ -110,6 +110,14 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+  /**
+   * How far in the past a subscription's `startAt` may lie. Each backdated month is billed a fee,
+   * so one mistyped year must not sell years of fees; the default covers the usage retention
+   * (USAGE_RETENTION_DAYS, 90) plus a month.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  MAX_BACKDATE_DAYS = 121;
 }
 
 export class ConfigError extends Error {}
