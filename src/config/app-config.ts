@@ -118,6 +118,14 @@ export class AppConfig {
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   MAX_BACKDATE_DAYS = 121;
+
+  /**
+   * Longest a single SQL statement may run in an `api` process (0: no limit). Only the API's own
+   * pool gets it: workers and the bill run (role `worker`, and `all` which includes them) do not.
+   * A statement cut by it answers 503 with Retry-After, and its transaction rolls back whole.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  API_STATEMENT_TIMEOUT_MS = 30000;
 }
 
 export class ConfigError extends Error {}
