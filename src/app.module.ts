@@ -27,6 +27,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
+import { LoadModule } from './common/load/load.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
 const DOMAIN_MODULES: Type[] = [
@@ -74,6 +75,7 @@ export class AppModule {
         IdempotencyModule,
         AccessModule,
         AuditModule,
+        LoadModule,
         ...DOMAIN_MODULES,
         ...(api ? API_MODULES : []),
         ...(worker ? WORKER_MODULES : []),

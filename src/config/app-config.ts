@@ -126,6 +126,18 @@ export class AppConfig {
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   API_STATEMENT_TIMEOUT_MS = 30000;
+
+  /** Heavy reads (usage summaries, provider statements, invoice pages) one process runs at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  REPORT_CONCURRENCY = 2;
+
+  /** How many more wait for a slot; beyond that a report answers 503 with Retry-After. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  REPORT_QUEUE_LIMIT = 16;
+
+  /** Widest `from`..`to` range of a usage summary, in days (no range: the current month). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3660)
+  USAGE_SUMMARY_MAX_DAYS = 93;
 }
 
 export class ConfigError extends Error {}

@@ -11,6 +11,7 @@ import { BulkRetryView, RejectedUsageFilter, RejectedUsageQuery, RejectedUsageVi
 import { UsageEntryView, UsageQuery, UsageSummaryQuery, UsageSummaryRow } from './dto/usage-query.dto';
 import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
+import { HeavyReport } from '../common/load/report-gate.interceptor';
 
 @ApiTags('usage')
 @ApiBearerAuth()
@@ -23,14 +24,18 @@ export class UsageController {
   ) {}
 
   @Get()
+  @HeavyReport()
   @ApiOperation({ summary: 'Ledger entries, oldest first' })
   async list(@Query() q: UsageQuery, @CurrentPrincipal() p: Principal): Promise<Page<UsageEntryView>> {
     return this.usage.list(q, await this.scope.accountFilter(p, q));
   }
 
   @Get('summary')
-  @ApiOperation({ summary: 'Totals per model or per day (billing time zone)' })
-  async summary(@Query() q: UsageSummaryQuery, @CurrentPrincipal() p: Principal): Promise<{ data: UsageSummaryRow[] }> {
+  @HeavyReport()
+  @ApiOperation({
+    summary: 'Totals per model or per day (billing time zone) over from..to (both, at most USAGE_SUMMARY_MAX_DAYS apart) or, without them, the current month',
+  })
+  async summary(@Query() q: UsageSummaryQuery, @CurrentPrincipal() p: Principal): Promise<{ data: UsageSummaryRow[]; from: string; to: string }> {
     return this.usage.summary(q, await this.scope.accountFilter(p, q));
   }
 }
