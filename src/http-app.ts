@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from './config/app-config';
 import { bodyParserErrors, jsonBodyParser, requireJsonBody } from './common/http/body-parsing';
 import { ProblemFilter } from './common/http/problem.filter';
+import { refuseReservedKeys } from './common/http/reserved-keys';
 import { buildValidationPipe } from './common/http/validation-pipe';
 
 /** Everything an HTTP-serving process needs beyond its modules; shared by main.ts and the tests. */
@@ -13,6 +14,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.use(requireJsonBody);
   app.use(jsonBodyParser(config.HTTP_BODY_LIMIT_BYTES));
   app.use(bodyParserErrors);
+  app.use(refuseReservedKeys);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(buildValidationPipe());
   app.enableShutdownHooks();

@@ -62,6 +62,15 @@ describe('bad input: impossible cursors, periods and dates are 400s, never 500s'
     expect(await tableCounts(t, tables)).toEqual(before);
   });
 
+  it.each([
+    ['/v1/usage-events', '{"events":[{"a":{"constructor":"x"}}]}', 'events[0].a.constructor'],
+    ['/v1/usage-events', '{"events":[{"metadata":{"prototype":1}}]}', 'events[0].metadata.prototype'],
+    ['/v1/accounts', '{"name":{"__proto__":{"x":1}}}', 'name.__proto__'],
+  ])('POST %s refuses a body using a prototype key as a field name (%s) with a 400 naming it', async (path, body, at) => {
+    const res = await t.http().post(path).set(admin()).set('Content-Type', 'application/json').send(body);
+    expectBadInput(res, at);
+  });
+
   it('accepts a startAt just inside MAX_BACKDATE_DAYS', async () => {
     const startAt = new Date(Date.now() - 120 * 86_400_000).toISOString();
     const res = await t.http().post('/v1/subscriptions').set(admin()).send({ accountId, planCode: 'solo', startAt, members: [{ subscriberId: '8613800002002' }] });
