@@ -7,7 +7,8 @@ import { PartnerScope } from '../access/partner-scope.service';
 import { Audited } from '../audit/audited.decorator';
 import { UuidParam } from '../common/http/uuid-param.pipe';
 import { Page } from '../common/pagination/pagination';
-import { BulkRetryView, RejectedUsageFilter, RejectedUsageQuery, RejectedUsageView } from './dto/rejected-usage.dto';
+import { RejectedUsageFilter, RejectedUsageQuery, RejectedUsageView, RetryJobView } from './dto/rejected-usage.dto';
+import { RejectedUsageRetryJobs } from './rejected-usage-retry.jobs';
 import { UsageEntryView, UsageQuery, UsageSummaryQuery, UsageSummaryRow } from './dto/usage-query.dto';
 import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
@@ -46,7 +47,10 @@ export class UsageController {
 @Roles('admin', 'billing')
 @Audited('rejected-usage')
 export class RejectedUsageController {
-  constructor(private readonly rejected: RejectedUsageService) {}
+  constructor(
+    private readonly rejected: RejectedUsageService,
+    private readonly retryJobs: RejectedUsageRetryJobs,
+  ) {}
 
   @Get()
   list(@Query() q: RejectedUsageQuery): Promise<Page<RejectedUsageView>> {
@@ -54,10 +58,18 @@ export class RejectedUsageController {
   }
 
   @Post('retry')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Retry every matching rejected event (never DUPLICATE_CONFLICT) through the exactly-once path' })
-  retryMatching(@Body() filter: RejectedUsageFilter): Promise<BulkRetryView> {
-    return this.rejected.retryMatching(filter);
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start a job retrying every matching rejected event (never DUPLICATE_CONFLICT) through the exactly-once path; follow it at /v1/rejected-usage/retry-jobs/{id}',
+  })
+  retryMatching(@Body() filter: RejectedUsageFilter): Promise<RetryJobView> {
+    return this.retryJobs.start(filter);
+  }
+
+  @Get('retry-jobs/:id')
+  @ApiOperation({ summary: 'Status and progress of a bulk retry job' })
+  retryJob(@Param('id', UuidParam) id: string): Promise<RetryJobView> {
+    return this.retryJobs.view(id);
   }
 
   @Post(':id/retry')

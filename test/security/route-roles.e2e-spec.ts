@@ -70,6 +70,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /v1/usage/summary': STAFF_AND_ACCOUNT,
   'GET /v1/rejected-usage': STAFF,
   'POST /v1/rejected-usage/retry': STAFF,
+  'GET /v1/rejected-usage/retry-jobs/:id': STAFF,
   'POST /v1/rejected-usage/:id/retry': STAFF,
   'POST /v1/rating-runs': STAFF,
   'GET /v1/rating-runs': STAFF,
