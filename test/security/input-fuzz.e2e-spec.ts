@@ -6,7 +6,7 @@ import { Components, Schema, forgedCursor, junkJson, junkString, objectShapedBy,
 import { RegisteredRoute, registeredRoutes, routeKey } from './registered-routes';
 
 /** Runs per route; FUZZ_RUNS raises it for a longer local session. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 
 interface Operation {
   parameters?: { name: string; in: string; schema?: Schema; example?: unknown }[];
