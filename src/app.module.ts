@@ -29,6 +29,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { VerificationModule } from './verification/verification.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { LoadModule } from './common/load/load.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
 const DOMAIN_MODULES: Type[] = [
@@ -78,6 +79,7 @@ export class AppModule {
         IdempotencyModule,
         AccessModule,
         AuditModule,
+        LoadModule,
         ...DOMAIN_MODULES,
         ...(api ? API_MODULES : []),
         ...(worker ? WORKER_MODULES : []),

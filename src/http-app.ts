@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { AppConfig } from './config/app-config';
 import { bodyParserErrors, jsonBodyParser, requireJsonBody, requireObjectBody } from './common/http/body-parsing';
 import { ProblemFilter } from './common/http/problem.filter';
+import { refuseReservedKeys } from './common/http/reserved-keys';
 import { buildValidationPipe } from './common/http/validation-pipe';
 
 /** Everything an HTTP-serving process needs beyond its modules; shared by main.ts and the tests. */
@@ -16,6 +17,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.use(jsonBodyParser(config.HTTP_BODY_LIMIT_BYTES));
   app.use(bodyParserErrors);
   app.use(requireObjectBody);
+  app.use(refuseReservedKeys);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(buildValidationPipe());
   app.enableShutdownHooks();

@@ -1,4 +1,4 @@
-import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
@@ -7,12 +7,15 @@ import { ApiKeysService } from './api-keys.service';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeyGuard } from './api-key.guard';
 import { WhoamiController } from './whoami.controller';
+import { PartnerScope } from './partner-scope.service';
 
+/** Global: every capability's controllers confine scoped keys through PartnerScope. */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  providers: [ApiKeysService, PartnerScope, { provide: APP_GUARD, useClass: ApiKeyGuard }],
   controllers: [ApiKeysController, WhoamiController],
-  exports: [ApiKeysService],
+  exports: [ApiKeysService, PartnerScope],
 })
 export class AccessModule implements OnApplicationBootstrap {
   constructor(

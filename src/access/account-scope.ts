@@ -9,9 +9,9 @@ export function assertAccountVisible(principal: Principal | undefined, accountId
   if (principal?.kind === 'account' && principal.scope !== accountId.toLowerCase()) throw new NotFoundProblem(what, id);
 }
 
-/** The account filter a scoped key is confined to (its own), or the requested one for staff. */
+/** The account filter a scoped key is confined to (its own), or the requested one for staff; another is a 404. */
 export function scopedAccountId(principal: Principal | undefined, requested: string | undefined): string | undefined {
   if (principal?.kind !== 'account') return requested;
-  if (requested && requested.toLowerCase() !== principal.scope) return '00000000-0000-0000-0000-000000000000';
+  if (requested && requested.toLowerCase() !== principal.scope) throw new NotFoundProblem('Account', requested);
   return principal.scope ?? undefined;
 }

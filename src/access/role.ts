@@ -13,7 +13,12 @@ export interface Principal {
   scope: string | null;
 }
 
-const ROLE_PATTERN = /^(admin|billing|gateway)$|^(account):([0-9a-fA-F-]{36})$|^(provider):([A-Za-z0-9][A-Za-z0-9._:-]{0,63})$/;
+/**
+ * The scope must be a well-formed UUID or code: a key whose scope the database cannot compare
+ * (`account:` followed by 36 dashes) would pass creation and fail every request later.
+ */
+export const ROLE_PATTERN =
+  /^(admin|billing|gateway)$|^(account):([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$|^(provider):([A-Za-z0-9][A-Za-z0-9._:-]{0,63})$/;
 
 export function parseRole(role: string): { kind: RoleKind; scope: string | null } | null {
   const m = ROLE_PATTERN.exec(role);

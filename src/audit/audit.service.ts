@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryRunner, Repository } from 'typeorm';
 import { Page, paginate } from '../common/pagination/pagination';
+import { isBigintText } from '../common/pagination/keyset-cursor';
 import { Principal } from '../access/role';
 import { AuditEntry } from './entities/audit-entry.entity';
 import { AuditQuery } from './dto/audit-query.dto';
@@ -65,7 +66,7 @@ export class AuditService {
     if (q.entityId) qb.andWhere('a.entityId = :entityId', { entityId: q.entityId });
     if (q.actorKeyId) qb.andWhere('a.actorKeyId = :actorKeyId', { actorKeyId: q.actorKeyId });
     qb.addSelect('a.seq');
-    const page = await paginate(qb, q, { column: 'a.seq', key: (e) => e.seq, isSortValue: (v) => /^\d{1,19}$/.test(v) });
+    const page = await paginate(qb, q, { column: 'a.seq', key: (e) => e.seq, isSortValue: isBigintText });
     return { ...page, data: page.data.map(({ seq: _seq, ...entry }) => entry as AuditEntry) };
   }
 }

@@ -29,14 +29,12 @@ export class ModelsController {
   }
 
   @Get()
-  @Roles('admin', 'billing', 'gateway')
   @ApiOkResponse({ type: ModelPage })
   list(@Query() query: PageQuery): Promise<Page<ModelView>> {
     return this.models.list(query);
   }
 
   @Get(':code')
-  @Roles('admin', 'billing', 'gateway')
   @ApiOperation({ summary: 'A model with the rate in force now and every rate version' })
   @ApiOkResponse({ type: ModelView })
   get(@Param('code', new CodeParam('Model')) code: string): Promise<ModelView> {

@@ -25,14 +25,12 @@ export class PlansController {
   }
 
   @Get()
-  @Roles('admin', 'billing', 'gateway')
   @ApiOkResponse({ type: PlanPage })
   list(@Query() query: PageQuery): Promise<Page<PlanView>> {
     return this.plans.list(query);
   }
 
   @Get(':code')
-  @Roles('admin', 'billing', 'gateway')
   @ApiOkResponse({ type: PlanView })
   get(@Param('code', new CodeParam('Plan')) code: string): Promise<PlanView> {
     return this.plans.view(code);

@@ -5,6 +5,7 @@ import { Roles } from '../access/roles.decorator';
 import { CurrentPrincipal } from '../access/principal.decorator';
 import { Principal } from '../access/role';
 import { assertAccountVisible, scopedAccountId } from '../access/account-scope';
+import { PartnerScope } from '../access/partner-scope.service';
 import { Audited } from '../audit/audited.decorator';
 import { ApiIdempotencyKey, IdempotencyKey } from '../common/idempotency/idempotency-key.decorator';
 import { IdempotencyRef } from '../common/idempotency/idempotency.service';
@@ -18,12 +19,15 @@ import { AdjustmentDto, ChargeQuery, ChargeView } from './dto/charge.dto';
 @Controller('v1')
 @Audited('charge')
 export class ChargesController {
-  constructor(private readonly charges: ChargesService) {}
+  constructor(
+    private readonly charges: ChargesService,
+    private readonly scope: PartnerScope,
+  ) {}
 
   @Get('charges')
   @Roles('admin', 'billing', 'account')
-  list(@Query() q: ChargeQuery, @CurrentPrincipal() p: Principal): Promise<Page<ChargeView>> {
-    return this.charges.list({ ...q, accountId: scopedAccountId(p, q.accountId) });
+  async list(@Query() q: ChargeQuery, @CurrentPrincipal() p: Principal): Promise<Page<ChargeView>> {
+    return this.charges.list({ ...q, accountId: await this.scope.accountFilter(p, q) });
   }
 
   @Get('charges/:id')

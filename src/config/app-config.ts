@@ -132,6 +132,33 @@ export class AppConfig {
   /** Queue and database gauges are read at most once per this many ms, however many scrapes. */
   @Transform(toInt) @IsInt() @Min(0) @Max(60000)
   METRICS_CACHE_MS = 2000;
+  /**
+   * How far in the past a subscription's `startAt` may lie. Each backdated month is billed a fee,
+   * so one mistyped year must not sell years of fees; the default covers the usage retention
+   * (USAGE_RETENTION_DAYS, 90) plus a month.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  MAX_BACKDATE_DAYS = 121;
+
+  /**
+   * Longest a single SQL statement may run in an `api` process (0: no limit). Only the API's own
+   * pool gets it: workers and the bill run (role `worker`, and `all` which includes them) do not.
+   * A statement cut by it answers 503 with Retry-After, and its transaction rolls back whole.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  API_STATEMENT_TIMEOUT_MS = 30000;
+
+  /** Heavy reads (usage summaries, provider statements, invoice pages) one process runs at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  REPORT_CONCURRENCY = 2;
+
+  /** How many more wait for a slot; beyond that a report answers 503 with Retry-After. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  REPORT_QUEUE_LIMIT = 16;
+
+  /** Widest `from`..`to` range of a usage summary, in days (no range: the current month). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3660)
+  USAGE_SUMMARY_MAX_DAYS = 93;
 }
 
 export class ConfigError extends Error {}

@@ -10,23 +10,38 @@ import { runMigrationsExclusively } from './migration-lock';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config),
+        ...withRequestBounds(dataSourceOptions(config), config),
         migrationsRun: config.MIGRATIONS_RUN,
         retryAttempts: 3,
         retryDelay: 1000,
       }),
-      // TypeORM's own migrationsRun takes no lock; migrations run here instead, under one.
+      // TypeORM's own migrationsRun takes no lock; migrations run here instead, under one, on a pool of
+      // their own without the request statement timeout (a migration or the wait for the lock may be long).
       dataSourceFactory: async (options?: DataSourceOptions) => {
-        const dataSource = await new DataSource({ ...options!, migrationsRun: false }).initialize();
-        try {
-          if (options?.migrationsRun) await runMigrationsExclusively(dataSource);
-        } catch (err) {
-          await dataSource.destroy();
-          throw err;
-        }
-        return dataSource;
+        if (options?.migrationsRun) await migrate(options);
+        return new DataSource({ ...options!, migrationsRun: false }).initialize();
       },
     }),
   ],
 })
 export class DatabaseModule {}
+
+async function migrate(options: DataSourceOptions): Promise<void> {
+  const { statement_timeout: _timeout, ...extra } = ((options as { extra?: Record<string, unknown> }).extra ?? {});
+  const dataSource = await new DataSource({ ...options, extra: { ...extra, max: 2 }, migrationsRun: false } as DataSourceOptions).initialize();
+  try {
+    await runMigrationsExclusively(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * An `api` process serves requests only, so every statement on its pool is request work and may be
+ * bounded; a process that also runs workers (the bill run, settlement, ingest) must not be.
+ */
+export function withRequestBounds(options: DataSourceOptions, config: Pick<AppConfig, 'APP_ROLE' | 'API_STATEMENT_TIMEOUT_MS'>): DataSourceOptions {
+  if (config.APP_ROLE !== 'api' || config.API_STATEMENT_TIMEOUT_MS === 0) return options;
+  const extra = (options as { extra?: Record<string, unknown> }).extra ?? {};
+  return { ...options, extra: { ...extra, statement_timeout: config.API_STATEMENT_TIMEOUT_MS } } as DataSourceOptions;
+}

@@ -11,6 +11,7 @@ import { csvBody, wantsCsv } from '../common/http/csv';
 import { InvoiceQuery, InvoiceView } from './dto/invoice.dto';
 import { invoicesCsv } from './invoice-csv';
 import { InvoicesService } from './invoices.service';
+import { HeavyReport } from '../common/load/report-gate.interceptor';
 
 @ApiTags('invoices')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Get()
+  @HeavyReport()
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({ summary: 'Invoices by (updatedAt, id); CSV (one row per line, X-Next-Cursor header) with Accept: text/csv' })
   async list(

@@ -8,6 +8,7 @@ import { NotFoundProblem } from '../common/http/domain.exception';
 import { csvBody, csvLine, wantsCsv } from '../common/http/csv';
 import { ProviderStatementQuery, ProviderStatementsView, ProviderStatementView } from './dto/provider-statement.dto';
 import { ProviderStatementsService } from './provider-statements.service';
+import { HeavyReport } from '../common/load/report-gate.interceptor';
 
 @ApiTags('statements')
 @ApiBearerAuth()
@@ -17,6 +18,7 @@ export class ProviderStatementsController {
   constructor(private readonly statements: ProviderStatementsService) {}
 
   @Get()
+  @HeavyReport()
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({ summary: 'Per provider and model: requests, tokens and what we owe, for a month; a provider key sees only its own' })
   async get(@Query() q: ProviderStatementQuery, @CurrentPrincipal() p: Principal, @Req() req: Request): Promise<ProviderStatementsView | StreamableFile> {

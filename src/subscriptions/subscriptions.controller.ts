@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../access/roles.decorator';
 import { CurrentPrincipal } from '../access/principal.decorator';
 import { Principal } from '../access/role';
-import { assertAccountVisible, scopedAccountId } from '../access/account-scope';
+import { assertAccountVisible } from '../access/account-scope';
+import { PartnerScope } from '../access/partner-scope.service';
 import { Audited } from '../audit/audited.decorator';
 import { UuidParam } from '../common/http/uuid-param.pipe';
 import { Page } from '../common/pagination/pagination';
@@ -27,6 +28,7 @@ export class SubscriptionsController {
     private readonly lifecycle: SubscriptionLifecycleService,
     private readonly members: MembersService,
     private readonly balances: BalanceService,
+    private readonly scope: PartnerScope,
   ) {}
 
   @Post()
@@ -40,8 +42,8 @@ export class SubscriptionsController {
 
   @Get()
   @Roles('admin', 'billing', 'account')
-  list(@Query() q: SubscriptionQuery, @CurrentPrincipal() p: Principal): Promise<Page<SubscriptionView>> {
-    return this.subscriptions.list({ ...q, accountId: scopedAccountId(p, q.accountId) });
+  async list(@Query() q: SubscriptionQuery, @CurrentPrincipal() p: Principal): Promise<Page<SubscriptionView>> {
+    return this.subscriptions.list({ ...q, accountId: await this.scope.accountFilter(p, q) });
   }
 
   @Get(':id')

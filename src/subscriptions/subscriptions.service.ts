@@ -28,6 +28,7 @@ export class SubscriptionsService {
   async create(dto: CreateSubscriptionDto, now = new Date()): Promise<SubscriptionView> {
     const startAt = dto.startAt ? new Date(dto.startAt) : now;
     if (startAt.getTime() > now.getTime()) throw new BadInputProblem('startAt', 'startAt must not lie in the future');
+    assertBackdateWithin(startAt, now, this.config.MAX_BACKDATE_DAYS);
     const id = await this.dataSource.transaction(async (em) => {
       await this.accounts.getOpenForReference(em, dto.accountId);
       const plan = await this.plans.getSellable(dto.planCode, em);
@@ -105,4 +106,12 @@ export async function assertSubscribersFree(em: EntityManager, members: { subscr
   if (taken) {
     throw new ConflictProblem('SUBSCRIBER_TAKEN', `Subscriber ${taken.subscriberId} already belongs to subscription ${taken.subscriptionId}`);
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Every month between startAt and now is billed a fee: a bound keeps one typo from billing years. */
+function assertBackdateWithin(startAt: Date, now: Date, maxDays: number): void {
+  if (now.getTime() - startAt.getTime() <= maxDays * DAY_MS) return;
+  throw new BadInputProblem('startAt', `startAt may lie at most ${maxDays} days in the past (MAX_BACKDATE_DAYS)`);
 }

@@ -21,6 +21,13 @@ interface Row {
 
 const RETRY_CHUNK = 500;
 
+/** How far a bulk retry has gone: its totals so far and the last rejected-usage id it covered. */
+export interface RetryCheckpoint extends BulkRetryView {
+  after: string;
+}
+
+export const FIRST_CHECKPOINT: RetryCheckpoint = { retried: 0, recorded: 0, stillRejected: 0, after: '00000000-0000-0000-0000-000000000000' };
+
 /**
  * Rejected usage is kept forever; a retry re-checks the stored event as if it arrived now,
  * through the same exactly-once recorder, and marks the row in the same transaction.
@@ -58,10 +65,14 @@ export class RejectedUsageService {
     return toView(after);
   }
 
-  /** Retries every matching row not yet recorded, in chunks, each chunk one exactly-once batch. */
-  async retryMatching(filter: RejectedUsageFilter): Promise<BulkRetryView> {
-    const total: BulkRetryView = { retried: 0, recorded: 0, stillRejected: 0 };
-    let after = '00000000-0000-0000-0000-000000000000';
+  /**
+   * Retries every matching row not yet recorded, in chunks by id, each chunk one exactly-once
+   * batch. `from` resumes a retry that was interrupted; `onChunk` learns the checkpoint after each
+   * committed chunk, so a killed job restarts where it stopped.
+   */
+  async retryMatching(filter: RejectedUsageFilter, from: RetryCheckpoint = FIRST_CHECKPOINT, onChunk?: (c: RetryCheckpoint) => Promise<void>): Promise<BulkRetryView> {
+    const total: BulkRetryView = { retried: from.retried, recorded: from.recorded, stillRejected: from.stillRejected };
+    let after = from.after;
     for (;;) {
       const rows: Row[] = await this.dataSource.query(
         `SELECT * FROM rejected_usage
@@ -76,6 +87,7 @@ export class RejectedUsageService {
       total.recorded += result.recorded;
       total.stillRejected += rows.length - result.recorded;
       after = rows[rows.length - 1].id;
+      await onChunk?.({ ...total, after });
     }
   }
 

@@ -5,6 +5,7 @@ import { decodeKeyset, encodeKeyset, isIsoInstant } from '../common/pagination/k
 import { Page } from '../common/pagination/pagination';
 import { EVENT_ID_PATTERN } from '../common/validation/text.validators';
 import { UsageEntryView, UsageFilter, UsageQuery, UsageSummaryQuery, UsageSummaryRow } from './dto/usage-query.dto';
+import { summaryRange } from './summary-range';
 
 /** Filters shared by the list and the summaries; `accountId` confines a scoped partner key. */
 function where(f: UsageFilter, accountId: string | undefined, params: unknown[]): string {
@@ -49,9 +50,10 @@ export class UsageQueryService {
     return { data, nextCursor: rows.length > limit && last ? encodeKeyset(last.occurredAt, last.eventId) : null };
   }
 
-  async summary(q: UsageSummaryQuery, accountId?: string): Promise<{ data: UsageSummaryRow[] }> {
+  async summary(q: UsageSummaryQuery, accountId?: string, now = new Date()): Promise<{ data: UsageSummaryRow[]; from: string; to: string }> {
+    const range = summaryRange(q, now, this.config.BILLING_TZ, this.config.USAGE_SUMMARY_MAX_DAYS);
     const params: unknown[] = [];
-    const filter = where(q, accountId, params);
+    const filter = where({ ...q, from: range.from.toISOString(), to: range.to.toISOString() }, accountId, params);
     if (q.groupBy === 'day') params.push(this.config.BILLING_TZ);
     const key = q.groupBy === 'model' ? 'l.model_code' : `to_char(l.occurred_at AT TIME ZONE $${params.length}::text, 'YYYY-MM-DD')`;
     const rows: Record<string, string>[] = await this.dataSource.query(
@@ -61,6 +63,8 @@ export class UsageQueryService {
       params,
     );
     return {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
       data: rows.map((r) => ({
         ...(q.groupBy === 'model' ? { model: r.k } : { day: r.k }),
         requests: n(r.requests),

@@ -174,12 +174,12 @@ describe('catalog: plans', () => {
   });
 
   describe('roles', () => {
-    it('gateway may read plans but not create or change them; billing may', async () => {
+    it('gateway may neither read plans (their prices are not its business) nor write them; billing may', async () => {
       const gateway = await t.keyFor('gateway');
       expect((await post(t, '/v1/plans', { ...FAMILY, code: 'gw-plan' }, gateway)).status).toBe(403);
       expect((await patch(t, '/v1/plans/family-5', { monthlyFeeFen: 1 }, gateway)).status).toBe(403);
-      expect((await get(t, '/v1/plans', gateway)).status).toBe(200);
-      expect((await get(t, '/v1/plans/family-5', gateway)).status).toBe(200);
+      expect((await get(t, '/v1/plans', gateway)).status).toBe(403);
+      expect((await get(t, '/v1/plans/family-5', gateway)).status).toBe(403);
       const billing = await t.keyFor('billing');
       expect((await post(t, '/v1/plans', { ...FAMILY, code: 'billing-plan' }, billing)).status).toBe(201);
       const account = await t.keyFor('account:6a1f1c62-5a7e-4b8e-9a53-0d6d1b0f2a11');

@@ -218,10 +218,10 @@ describe('catalog: providers and models', () => {
   });
 
   describe('roles and audit', () => {
-    it('gateway may read models but not write the catalog or read providers', async () => {
+    it('gateway may not read models (they carry provider cost prices), write the catalog or read providers', async () => {
       const gateway = await t.keyFor('gateway');
-      expect((await get(t, '/v1/models', gateway)).status).toBe(200);
-      expect((await get(t, '/v1/models/deepseek-v3', gateway)).status).toBe(200);
+      expect((await get(t, '/v1/models', gateway)).status).toBe(403);
+      expect((await get(t, '/v1/models/deepseek-v3', gateway)).status).toBe(403);
       expect((await get(t, '/v1/providers', gateway)).status).toBe(403);
       expect((await post(t, '/v1/models', { ...V3, code: 'gw-model' }, gateway)).status).toBe(403);
       expect((await post(t, '/v1/providers', { code: 'gw', name: 'gw' }, gateway)).status).toBe(403);

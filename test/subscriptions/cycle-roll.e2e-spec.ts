@@ -34,7 +34,7 @@ describe('cycle roll: rollover, pending plan change, cancellation, concurrency',
   const readNow = async (id: string) => expect((await t.http().get(`/v1/subscriptions/${id}`).set(bearer(t.adminKey))).status).toBe(200);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ MAX_BACKDATE_DAYS: '3650' });
     roller = t.app.get(CycleRoller);
     lifecycle = t.app.get(SubscriptionLifecycleService);
     await createPlan(t, { code: 'roll50', rollover: { percent: 50, maxCredits: 5_000_000 } });

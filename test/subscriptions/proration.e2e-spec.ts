@@ -23,7 +23,7 @@ describe('first-cycle proration by days in the billing time zone (Asia/Shanghai)
   const line = () => `86138000${String(++n).padStart(5, '0')}`;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ MAX_BACKDATE_DAYS: '3650' });
     await createPlan(t, { code: 'p99' });
     accountId = await createAccount(t);
   });
@@ -84,7 +84,7 @@ describe('first-cycle proration by days in the billing time zone (Asia/Shanghai)
 describe('proration with BILLING_TZ=America/New_York', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ BILLING_TZ: 'America/New_York' });
+    t = await startTestApp({ BILLING_TZ: 'America/New_York', MAX_BACKDATE_DAYS: '3650' });
     await createPlan(t, { code: 'p99' });
   });
   afterAll(() => t.close());

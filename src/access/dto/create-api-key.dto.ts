@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { IsName } from '../../common/validation/text.validators';
+import { ROLE_PATTERN } from '../role';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'gateway-prod-1' })
@@ -12,7 +13,7 @@ export class CreateApiKeyDto {
     description: 'admin | billing | gateway | account:<accountId> | provider:<providerCode>',
   })
   @IsString()
-  @Matches(/^(admin|billing|gateway|account:[0-9a-fA-F-]{36}|provider:[A-Za-z0-9][A-Za-z0-9._:-]{0,63})$/, {
+  @Matches(ROLE_PATTERN, {
     message: 'role must be admin, billing, gateway, account:<uuid> or provider:<code>',
   })
   role: string;

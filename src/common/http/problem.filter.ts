@@ -16,6 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
     const body = { ...this.toProblem(exception), instance: req.originalUrl };
     if (body.status >= 500) this.logger.error({ err: exception, path: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
+    if (body.code === 'STATEMENT_TIMEOUT' || body.code === 'REPORTS_BUSY') res.setHeader('Retry-After', '5');
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
@@ -55,6 +56,11 @@ export class ProblemFilter implements ExceptionFilter {
     if (code === '23P01') return problem(409, 'The change overlaps an existing record', { code: 'OVERLAP' });
     if (code === '23503') return problem(409, pgDetail ?? 'A referenced resource does not exist', { code: 'REFERENCE' });
     if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request', { code: 'RETRY' });
+    if (code === '57014') {
+      return problem(503, 'The request took longer than this server allows (API_STATEMENT_TIMEOUT_MS) and was undone; narrow it or retry later', {
+        code: 'STATEMENT_TIMEOUT',
+      });
+    }
     return problem(500, 'An unexpected database error occurred; it has been logged.');
   }
 }

@@ -1,4 +1,5 @@
 import { BadInputProblem } from '../http/domain.exception';
+import { parseInstant } from '../validation/instant.validator';
 
 /** Opaque cursors for raw-SQL keyset lists: a sort value and a tie-breaker. */
 export function encodeKeyset(sortValue: string, tieBreaker: string): string {
@@ -22,5 +23,8 @@ export function decodeKeyset(
   throw new BadInputProblem('cursor', 'cursor is not a cursor returned by this list');
 }
 
-export const isIsoInstant = (v: string) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v);
+/** A real calendar instant (no 30 February, no year 0) that PostgreSQL accepts as a timestamptz. */
+export const isIsoInstant = (v: string) => parseInstant(v) !== null;
+/** A sequence number that fits PostgreSQL's bigint. */
+export const isBigintText = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9223372036854775807n;
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);

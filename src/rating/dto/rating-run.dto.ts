@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
 import { RatingRunStatus } from '../entities/rating-run.entity';
+import { IsBillingPeriod } from '../../invoices/dto/invoice.dto';
 
 export class CreateRatingRunDto {
   @ApiProperty({ example: '2026-10', description: 'A billing period (YYYY-MM) that has ended' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be YYYY-MM' })
+  @IsBillingPeriod()
   period: string;
 }
 

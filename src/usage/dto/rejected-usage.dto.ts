@@ -27,6 +27,20 @@ export class RejectedUsageView {
   retryOutcome: string | null;
 }
 
+export type RetryJobStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+export class RetryJobView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'] }) status: RetryJobStatus;
+  @ApiProperty({ type: RejectedUsageFilter }) filter: RejectedUsageFilter;
+  @ApiProperty({ description: 'rows retried so far' }) retried: number;
+  @ApiProperty() recorded: number;
+  @ApiProperty() stillRejected: number;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+}
+
 export class BulkRetryView {
   @ApiProperty() retried: number;
   @ApiProperty() recorded: number;
