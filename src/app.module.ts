@@ -27,6 +27,8 @@ import { AlertsModule } from './alerts/alerts.module';
 import { AlertsWorkerModule } from './alerts/alerts-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
+import { ReservationsModule } from './reservations/reservations.module';
+import { ReservationsWorkerModule } from './reservations/reservations-worker.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
 const DOMAIN_MODULES: Type[] = [
@@ -43,6 +45,7 @@ const DOMAIN_MODULES: Type[] = [
   TopupsModule,
   AlertsModule,
   WebhooksModule,
+  ReservationsModule,
 ];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
@@ -53,6 +56,7 @@ const WORKER_MODULES: Type[] = [
   SettlementWorkerModule,
   AlertsWorkerModule,
   WebhooksWorkerModule,
+  ReservationsWorkerModule,
 ];
 
 /**

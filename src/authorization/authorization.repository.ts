@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer';
 import { AuthorizationSnapshot } from './authorization-decision';
 
@@ -27,7 +27,7 @@ interface SnapshotRow {
  * moment it ends, never to a later instant, so "current" is exactly "removed_at IS NULL".
  * The plan is the current cycle's (a plan change takes effect at the roll); an ended
  * subscription has no cycle and falls back to its own plan.
- * Held credits are 0 until reservations exist; they will be sub-selects of their own.
+ * Held credits come from held_credits(), the one definition of an active hold (see its migration).
  */
 const SNAPSHOT_SQL = `
   SELECT s.id AS subscription_id, s.status, c.end_at AS cycle_end_at,
@@ -35,10 +35,11 @@ const SNAPSHOT_SQL = `
          c.overage_credits AS cycle_overage_credits, mo.status AS model_status,
          (SELECT COALESCE(SUM(b.remaining_credits), 0) FROM buckets b
            WHERE b.subscription_id = s.id AND b.expires_at > $3 AND b.valid_from <= $3 AND b.remaining_credits > 0) AS bucket_credits,
-         0 AS held_credits,
+         (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($3) h WHERE h.subscription_id = s.id) AS held_credits,
          (SELECT u.used_credits FROM member_cycle_usage u
            WHERE u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id) AS member_used_credits,
-         0 AS member_held_credits,
+         (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($3) h
+           WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id) AS member_held_credits,
          m.monthly_cap_credits
     FROM members m
     JOIN subscriptions s ON s.id = m.subscription_id
@@ -52,8 +53,8 @@ export class AuthorizationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The subscriber's current membership with its balance as of `now`, or null when it has none. */
-  async snapshot(subscriberId: string, model: string, now: Date): Promise<AuthorizationSnapshot | null> {
-    const rows: SnapshotRow[] = await this.dataSource.query(SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
+  async snapshot(subscriberId: string, model: string, now: Date, em: EntityManager = this.dataSource.manager): Promise<AuthorizationSnapshot | null> {
+    const rows: SnapshotRow[] = await em.query(SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
     return rows.length === 0 ? null : toSnapshot(rows[0]);
   }
 }

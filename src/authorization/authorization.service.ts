@@ -1,13 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ReservationsRepository } from '../reservations/reservations.repository';
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
-import { AuthorizationDecision, decide } from './authorization-decision';
+import { AuthorizationDecision, AuthorizationSnapshot, decide } from './authorization-decision';
 import { AuthorizationRepository } from './authorization.repository';
+import { decideHold } from './hold-decision';
 
 export interface AuthorizationRequest {
   subscriberId: string;
   model: string;
   /** Credits the call is expected to cost; one when the gateway does not know. */
   estimatedCredits?: number | null;
+  /** Hold estimatedCredits until the call's usage event settles them (estimatedCredits is then required). */
+  reserve?: boolean;
+}
+
+export interface ReservedDecision extends AuthorizationDecision {
+  reservationId?: string;
+  reservationExpiresAt?: string;
 }
 
 /**
@@ -19,15 +30,50 @@ export class AuthorizationService {
   constructor(
     private readonly repo: AuthorizationRepository,
     private readonly roller: CycleRoller,
+    private readonly reservations: ReservationsRepository,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
   ) {}
 
-  async authorize(req: AuthorizationRequest, now = new Date()): Promise<AuthorizationDecision> {
-    let snapshot = await this.repo.snapshot(req.subscriberId, req.model, now);
+  async authorize(req: AuthorizationRequest, now = new Date()): Promise<ReservedDecision> {
+    const snapshot = await this.rolledSnapshot(req, now);
+    if (!req.reserve) return decide(snapshot, req.model, req.estimatedCredits ?? 1);
+    // Refused already without a lock: nothing to hold, and a hold cannot make it allowed.
+    const unlocked = decideHold(snapshot, req.model, req.estimatedCredits!);
+    return unlocked.allowed ? this.hold(req, req.estimatedCredits!, now) : unlocked;
+  }
+
+  private async rolledSnapshot(req: AuthorizationRequest, now: Date): Promise<AuthorizationSnapshot | null> {
+    const snapshot = await this.repo.snapshot(req.subscriberId, req.model, now);
     // The cycle has ended but nothing rolled it yet (about once a month per subscription).
     if (snapshot?.cycleEndAt && snapshot.cycleEndAt.getTime() <= now.getTime()) {
       await this.roller.rollNow(snapshot.subscriptionId, now);
-      snapshot = await this.repo.snapshot(req.subscriberId, req.model, now);
+      return this.repo.snapshot(req.subscriberId, req.model, now);
     }
-    return decide(snapshot, req.model, req.estimatedCredits ?? 1);
+    return snapshot;
+  }
+
+  /**
+   * Decides again under the pool's lock and holds in the same transaction: two holds on one pool
+   * never both see the same free credits, because the second reads the balance only after the
+   * first has committed its hold.
+   */
+  private hold(req: AuthorizationRequest, estimate: number, now: Date): Promise<ReservedDecision> {
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
+      await this.reservations.lockPoolOf(em, req.subscriberId);
+      const snapshot = await this.repo.snapshot(req.subscriberId, req.model, now, em);
+      const decision = decideHold(snapshot, req.model, estimate);
+      if (!decision.allowed || !snapshot) return decision;
+      const expiresAt = new Date(now.getTime() + this.config.RESERVATION_TTL_SECONDS * 1000);
+      const hold = await this.reservations.insert(em, {
+        subscriptionId: snapshot.subscriptionId,
+        subscriberId: req.subscriberId,
+        model: req.model,
+        credits: estimate,
+        createdAt: now,
+        expiresAt,
+      });
+      return { ...decision, reservationId: hold.id, reservationExpiresAt: hold.expiresAt.toISOString() };
+    });
   }
 }

@@ -6,6 +6,7 @@ export const QUEUES = {
   settlement: 'settlement',
   webhookDeliveries: 'webhook-deliveries',
   alerts: 'alerts',
+  reservations: 'reservations',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

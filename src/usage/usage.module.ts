@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { CatalogModule } from '../catalog/catalog.module';
+import { ReservationsModule } from '../reservations/reservations.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
@@ -11,7 +12,7 @@ import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
 
 @Module({
-  imports: [SubscriptionsModule, CatalogModule, AlertsModule],
+  imports: [SubscriptionsModule, CatalogModule, AlertsModule, ReservationsModule],
   providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository],
