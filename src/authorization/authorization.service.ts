@@ -36,11 +36,17 @@ export class AuthorizationService {
   ) {}
 
   async authorize(req: AuthorizationRequest, now = new Date()): Promise<ReservedDecision> {
-    const snapshot = await this.rolledSnapshot(req, now);
-    if (!req.reserve) return decide(snapshot, req.model, req.estimatedCredits ?? 1);
-    // Refused already without a lock: nothing to hold, and a hold cannot make it allowed.
-    const unlocked = decideHold(snapshot, req.model, req.estimatedCredits!);
-    return unlocked.allowed ? this.hold(req, req.estimatedCredits!, now) : unlocked;
+    if (req.reserve) return this.reserve(req, req.estimatedCredits!, now);
+    return decide(await this.rolledSnapshot(req, now), req.model, req.estimatedCredits ?? 1);
+  }
+
+  private async reserve(req: AuthorizationRequest, estimate: number, now: Date): Promise<ReservedDecision> {
+    const held = await this.hold(req, estimate, now);
+    if (!('rollFirst' in held)) return held;
+    // The cycle has ended but nothing rolled it yet: roll outside the hold's transaction, then hold.
+    await this.roller.rollNow(held.rollFirst, now);
+    const again = await this.hold(req, estimate, now);
+    return 'rollFirst' in again ? decideHold(null, req.model, estimate) : again;
   }
 
   private async rolledSnapshot(req: AuthorizationRequest, now: Date): Promise<AuthorizationSnapshot | null> {
@@ -54,14 +60,16 @@ export class AuthorizationService {
   }
 
   /**
-   * Decides again under the pool's lock and holds in the same transaction: two holds on one pool
-   * never both see the same free credits, because the second reads the balance only after the
-   * first has committed its hold.
+   * Decides under the pool's lock and holds in the same transaction: two holds on one pool never
+   * both see the same free credits, because the second reads the balance only after the first has
+   * committed its hold. READ COMMITTED (the database default, not set here to save a round trip)
+   * gives each statement a fresh snapshot, which is what makes the read after the lock current.
    */
-  private hold(req: AuthorizationRequest, estimate: number, now: Date): Promise<ReservedDecision> {
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
+  private hold(req: AuthorizationRequest, estimate: number, now: Date): Promise<ReservedDecision | { rollFirst: string }> {
+    return this.dataSource.transaction(async (em) => {
       await this.reservations.lockPoolOf(em, req.subscriberId);
       const snapshot = await this.repo.snapshot(req.subscriberId, req.model, now, em);
+      if (snapshot?.cycleEndAt && snapshot.cycleEndAt.getTime() <= now.getTime()) return { rollFirst: snapshot.subscriptionId };
       const decision = decideHold(snapshot, req.model, estimate);
       if (!decision.allowed || !snapshot) return decision;
       const expiresAt = new Date(now.getTime() + this.config.RESERVATION_TTL_SECONDS * 1000);

@@ -178,6 +178,17 @@ describe('reservations (POST /v1/authorize with reserve: true)', () => {
     expect(await ask(who)).toEqual({ allowed: false, reason: 'SPENDING_CAP_REACHED', remainingCredits: 0, overageAllowed: false });
   });
 
+  it('a reservation after the cycle ended rolls the subscription first and holds on the full new allowance', async () => {
+    const who = line();
+    const sub = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
+    const afterEnd = new Date(new Date(sub.cycle.end).getTime() + 60_000);
+    const service = t.app.get(AuthorizationService);
+    const answer = await service.authorize({ subscriberId: who, model: 'm1', estimatedCredits: 10_000_000, reserve: true }, afterEnd);
+    expect(answer).toMatchObject({ allowed: true, remainingCredits: 0 });
+    const [row] = await t.db.query(`SELECT c.start_at FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id WHERE s.id = $1`, [sub.id]);
+    expect(new Date(row.start_at).getTime()).toBe(new Date(sub.cycle.end).getTime());
+  });
+
   it('concurrent holds never share the last credits: of 40 simultaneous tenths, exactly 10 are held', async () => {
     const who = line();
     const sub = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
