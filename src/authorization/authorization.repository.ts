@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
 import { bigintTransformer } from '../database/bigint.transformer';
 import { AuthorizationSnapshot } from './authorization-decision';
 
@@ -52,9 +53,13 @@ const SNAPSHOT_SQL = `
 export class AuthorizationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The subscriber's current membership with its balance as of `now`, or null when it has none. */
-  async snapshot(subscriberId: string, model: string, now: Date, em: EntityManager = this.dataSource.manager): Promise<AuthorizationSnapshot | null> {
-    const rows: SnapshotRow[] = await em.query(SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
+  /**
+   * The subscriber's current membership with its balance as of `now`, or null when it has none.
+   * A named prepared statement: as an unnamed one it spent more on planning (~0.5 ms) than on
+   * executing (~0.2 ms), on the same cores as the API.
+   */
+  async snapshot(subscriberId: string, model: string, now: Date, em?: EntityManager): Promise<AuthorizationSnapshot | null> {
+    const rows = await preparedQuery<SnapshotRow>(em ?? this.dataSource, 'authorization-snapshot', SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
     return rows.length === 0 ? null : toSnapshot(rows[0]);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer';
+import { preparedQuery } from '../database/prepared-query';
 
 export type ClosedAs = 'settled' | 'released' | 'expired';
 
@@ -65,7 +66,9 @@ export class ReservationsRepository {
    * a statement that waited keeps the snapshot it took before the wait.
    */
   async lockPoolOf(em: EntityManager, subscriberId: string): Promise<void> {
-    await em.query(
+    await preparedQuery(
+      em,
+      'reservations-lock-pool',
       `SELECT pg_advisory_xact_lock(hashtextextended('tpb:holds:' || m.subscription_id::text, 0))
          FROM members m WHERE m.subscriber_id = $1 AND m.removed_at IS NULL`,
       [subscriberId],
@@ -73,7 +76,9 @@ export class ReservationsRepository {
   }
 
   async insert(em: EntityManager, hold: NewHold): Promise<ReservationRow> {
-    const [row]: Raw[] = await em.query(
+    const [row] = await preparedQuery<Raw>(
+      em,
+      'reservations-insert',
       `INSERT INTO reservations (subscription_id, subscriber_id, model, credits, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [hold.subscriptionId, hold.subscriberId, hold.model, hold.credits, hold.createdAt.toISOString(), hold.expiresAt.toISOString()],
