@@ -8,6 +8,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * expired. Every reader of "what can this subscription spend now" sums it; a hold past its expiry
  * stops counting at once, whether or not the expiry job has closed it yet. It is a plain SQL
  * function, which the planner inlines, so a filter on subscription_id reaches the partial index.
+ * Its sums are numeric, not bigint: holds on an uncapped payg plan are unbounded, and a sum must
+ * never fail the statement that every authorization of the pool runs.
  */
 export class Reservations1764400400000 implements MigrationInterface {
   name = 'Reservations1764400400000';
@@ -33,9 +35,9 @@ export class Reservations1764400400000 implements MigrationInterface {
     await q.query(`CREATE INDEX reservations_open_expiry_idx ON reservations (expires_at) WHERE closed_at IS NULL`);
     await q.query(`
       CREATE FUNCTION held_credits(p_at timestamptz)
-        RETURNS TABLE (subscription_id uuid, subscriber_id text, credits bigint)
+        RETURNS TABLE (subscription_id uuid, subscriber_id text, credits numeric)
         LANGUAGE sql STABLE AS $$
-          SELECT r.subscription_id, r.subscriber_id, SUM(r.credits)::bigint
+          SELECT r.subscription_id, r.subscriber_id, SUM(r.credits)
             FROM reservations r
            WHERE r.closed_at IS NULL AND r.expires_at > p_at
            GROUP BY r.subscription_id, r.subscriber_id

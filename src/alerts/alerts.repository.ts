@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Plan } from '../catalog/entities/plan.entity';
+import { heldCreditsFrom } from '../reservations/held-credits';
 import { AlertCandidate, UsageFacts } from './alert-rules';
 
 interface FactsRow {
@@ -96,7 +97,7 @@ function toFacts(r: FactsRow): UsageFacts {
     allowanceCredits: Number(r.allowance_credits),
     usedCredits: Number(r.used_credits),
     // Held credits count as spent here as in authorization: the alert says what can be spent now.
-    remainingCredits: Math.max(0, Number(r.remaining_credits) - Number(r.held_credits)),
+    remainingCredits: Math.max(0, Number(r.remaining_credits) - heldCreditsFrom(r.held_credits)),
     overage: {
       mode: r.overage_mode,
       ratePerMillionFen: Number(r.overage_rate_per_million_fen),
@@ -106,7 +107,7 @@ function toFacts(r: FactsRow): UsageFacts {
     members: (r.members ?? []).map((m) => ({
       subscriberId: m.subscriber_id,
       usedCredits: Number(m.used),
-      heldCredits: Number(m.held),
+      heldCredits: heldCreditsFrom(m.held),
       monthlyCapCredits: Number(m.cap),
     })),
   };

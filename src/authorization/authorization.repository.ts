@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
+import { heldCreditsFrom } from '../reservations/held-credits';
 import { bigintTransformer } from '../database/bigint.transformer';
 import { AuthorizationSnapshot } from './authorization-decision';
 
@@ -79,9 +80,9 @@ function toSnapshot(r: SnapshotRow): AuthorizationSnapshot {
     cycleOverageCredits: int(r.cycle_overage_credits) ?? 0,
     modelStatus: r.model_status,
     bucketCredits: int(r.bucket_credits) ?? 0,
-    heldCredits: int(r.held_credits) ?? 0,
+    heldCredits: heldCreditsFrom(r.held_credits),
     memberUsedCredits: int(r.member_used_credits) ?? 0,
-    memberHeldCredits: int(r.member_held_credits) ?? 0,
+    memberHeldCredits: heldCreditsFrom(r.member_held_credits),
     monthlyCapCredits: int(r.monthly_cap_credits),
   };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer';
 import { preparedQuery } from '../database/prepared-query';
+import { heldCreditsFrom } from './held-credits';
 
 export type ClosedAs = 'settled' | 'released' | 'expired';
 
@@ -138,7 +139,7 @@ export class ReservationsRepository {
       `SELECT COALESCE(SUM(h.credits), 0) AS held FROM held_credits($2) h WHERE h.subscription_id = $1`,
       [subscriptionId, now.toISOString()],
     );
-    return bigintTransformer.from(row.held) ?? 0;
+    return heldCreditsFrom(row.held);
   }
 
   /** Open holds of a subscription, newest first, keyset-paginated on (created_at, id). */

@@ -37,6 +37,7 @@ describe('reservations (POST /v1/authorize with reserve: true)', () => {
     await createPlan(t, { code: 'fam', kind: 'family', maxMembers: 3 });
     // floor(10 fen × 1,000,000 / 7000 fen per million) = 1428 overage credits per cycle
     await createPlan(t, { code: 'payg-cap', overage: { mode: 'payg', ratePerMillionFen: 7000, capFen: 10 } });
+    await createPlan(t, { code: 'payg-open', overage: { mode: 'payg', ratePerMillionFen: 500, capFen: null } });
     accountId = await createAccount(t);
   });
   afterAll(() => t.close());
@@ -187,6 +188,16 @@ describe('reservations (POST /v1/authorize with reserve: true)', () => {
     expect(answer).toMatchObject({ allowed: true, remainingCredits: 0 });
     const [row] = await t.db.query(`SELECT c.start_at FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id WHERE s.id = $1`, [sub.id]);
     expect(new Date(row.start_at).getTime()).toBe(new Date(sub.cycle.end).getTime());
+  });
+
+  it('holds summing past 2^53 on an uncapped payg plan never turn an answer or a usage batch into an error', async () => {
+    const who = line();
+    const sub = await subscribe(t, accountId, 'payg-open', [{ subscriberId: who }]);
+    for (let i = 0; i < 3; i++) expect(await reserve(who, Number.MAX_SAFE_INTEGER)).toMatchObject({ allowed: true });
+    expect(await ask(who)).toEqual({ allowed: true, remainingCredits: 0, overageAllowed: true });
+    expect(await held(sub.id)).toBe(Number.MAX_SAFE_INTEGER);
+    await usage(who, 10);
+    expect(await remaining(sub.id)).toBe((await planGrant(t, sub.id)) - 10);
   });
 
   it('concurrent holds never share the last credits: of 40 simultaneous tenths, exactly 10 are held', async () => {

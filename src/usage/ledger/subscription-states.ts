@@ -3,6 +3,7 @@ import { Bucket } from '../../billing-rules';
 import { Plan } from '../../catalog/entities/plan.entity';
 import { Cycle } from '../../subscriptions/entities/cycle.entity';
 import { Subscription } from '../../subscriptions/entities/subscription.entity';
+import { heldCreditsFrom } from '../../reservations/held-credits';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../../subscriptions/subscription-row';
 
 /** What rating an event needs to know about its subscription, held in memory for one batch. */
@@ -110,7 +111,7 @@ function toState(r: StateRow): SubscriptionState {
     overageSoFar: cycle?.overageCredits ?? 0,
     allowanceCredits: Number(r.c_allowance ?? 0),
     usedSoFar: Number(r.c_used ?? 0),
-    heldCredits: Number(r.held),
+    heldCredits: heldCreditsFrom(r.held),
     hasMemberCaps: r.has_member_caps,
   };
 }
