@@ -200,6 +200,20 @@ describe('reservations (POST /v1/authorize with reserve: true)', () => {
     expect(await remaining(sub.id)).toBe((await planGrant(t, sub.id)) - 10);
   });
 
+  it('alerts count holds as spent: nothing left to spend, a member cap taken by usage and holds', async () => {
+    const [capped, other] = [line(), line()];
+    const sub = await subscribe(t, accountId, 'fam', [{ subscriberId: capped, monthlyCapCredits: 1000 }, { subscriberId: other }]);
+    const granted = await planGrant(t, sub.id);
+    const kinds = async () =>
+      ((await t.http().get(`/v1/alerts?subscriptionId=${sub.id}`).set(bearer(t.adminKey))).body.data as { kind: string }[]).map((a) => a.kind).sort();
+    expect(await reserve(capped, 700)).toMatchObject({ allowed: true });
+    await usage(capped, 300);
+    expect(await kinds()).toEqual(['MEMBER_CAP_REACHED']);
+    expect(await reserve(other, granted - 1000 - 50)).toMatchObject({ allowed: true });
+    await usage(other, 50);
+    expect(await kinds()).toEqual(['BALANCE_EXHAUSTED', 'MEMBER_CAP_REACHED']);
+  });
+
   it('concurrent holds never share the last credits: of 40 simultaneous tenths, exactly 10 are held', async () => {
     const who = line();
     const sub = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
