@@ -22,8 +22,9 @@ export interface ReservedDecision extends AuthorizationDecision {
 }
 
 /**
- * Real-time authorization: one read of the subscriber's current state, decided by pure rules.
- * Nothing is cached, so a suspension or a retired model takes effect on the very next call.
+ * Real-time authorization: one read of the subscriber's current state, decided by pure rules; with
+ * `reserve`, the same read and decision under the pool's lock, and the hold written with them.
+ * No state is cached, so a suspension or a retired model takes effect on the very next call.
  */
 @Injectable()
 export class AuthorizationService {
@@ -46,6 +47,7 @@ export class AuthorizationService {
     // The cycle has ended but nothing rolled it yet: roll outside the hold's transaction, then hold.
     await this.roller.rollNow(held.rollFirst, now);
     const again = await this.hold(req, estimate, now);
+    // Unreachable: a roll brings the cycle up to `now`. Refuse rather than hold on a stale cycle.
     return 'rollFirst' in again ? decideHold(null, req.model, estimate) : again;
   }
 
