@@ -40,7 +40,11 @@ export class ReservationsProcessor extends ConfiguredWorkerHost {
 
   async expireAll(now: Date): Promise<number> {
     let total = 0;
-    for (let n = EXPIRE_BATCH; n === EXPIRE_BATCH; total += n) n = await this.repo.expire(now, EXPIRE_BATCH);
+    let batch: number;
+    do {
+      batch = await this.repo.expire(now, EXPIRE_BATCH);
+      total += batch;
+    } while (batch === EXPIRE_BATCH);
     if (total > 0) this.logger.log({ expired: total }, 'expired reservations closed');
     return total;
   }
