@@ -30,6 +30,8 @@ import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { VerificationModule } from './verification/verification.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LoadModule } from './common/load/load.module';
+import { ReservationsModule } from './reservations/reservations.module';
+import { ReservationsWorkerModule } from './reservations/reservations-worker.module';
 
 /** Business capabilities: shared by both roles (controllers are only mounted by an HTTP process). */
 const DOMAIN_MODULES: Type[] = [
@@ -48,6 +50,7 @@ const DOMAIN_MODULES: Type[] = [
   WebhooksModule,
   VerificationModule,
   MetricsModule,
+  ReservationsModule,
 ];
 /** Modules that serve HTTP only, and modules that run BullMQ processors. */
 const API_MODULES: Type[] = [HealthModule];
@@ -58,6 +61,7 @@ const WORKER_MODULES: Type[] = [
   SettlementWorkerModule,
   AlertsWorkerModule,
   WebhooksWorkerModule,
+  ReservationsWorkerModule,
 ];
 
 /**

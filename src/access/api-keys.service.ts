@@ -4,14 +4,23 @@ import { IsNull, Repository } from 'typeorm';
 import { NotFoundProblem } from '../common/http/domain.exception';
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page, PageQuery, paginate } from '../common/pagination/pagination';
+import { AppConfig } from '../config/app-config';
 import { ApiKey } from './entities/api-key.entity';
+import { ApiKeyCache } from './api-key-cache';
 import { generateSecret, hashSecret } from './api-key-secret';
 import { ApiKeyView, CreatedApiKeyView } from './dto/create-api-key.dto';
 import { Principal, parseRole } from './role';
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  private readonly cache: ApiKeyCache;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    config: AppConfig,
+  ) {
+    this.cache = new ApiKeyCache(config.API_KEY_CACHE_TTL_MS);
+  }
 
   async create(name: string, role: string): Promise<CreatedApiKeyView> {
     const secret = generateSecret();
@@ -51,18 +60,28 @@ export class ApiKeysService {
       key.revokedAt = new Date();
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
     }
+    this.cache.forgetKey(id);
     return toView(key);
   }
 
-  /** Runs on every request: one statement on the unique hash index, no entity hydration. */
+  /**
+   * Runs on every request: served from this process's cache when the key was looked up less than
+   * API_KEY_CACHE_TTL_MS ago, otherwise one statement on the unique hash index.
+   */
   async authenticate(secret: string): Promise<Principal | null> {
+    const hash = hashSecret(secret);
+    const cached = this.cache.get(hash);
+    if (cached) return cached;
+    const lookedUpAt = this.cache.now();
     const [key]: { id: string; name: string; role: string }[] = await this.keys.query(
       `SELECT id, name, role FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`,
-      [hashSecret(secret)],
+      [hash],
     );
     const parsed = key && parseRole(key.role);
     if (!key || !parsed) return null;
-    return { keyId: key.id, keyName: key.name, role: key.role, ...parsed };
+    const principal = { keyId: key.id, keyName: key.name, role: key.role, ...parsed };
+    this.cache.set(hash, principal, lookedUpAt);
+    return principal;
   }
 }
 

@@ -8,11 +8,11 @@ export interface UsageFacts {
   allowanceCredits: number;
   /** Sum of the members' used credits in the cycle (covered, overage and unbilled alike). */
   usedCredits: number;
-  /** Credits left in the buckets valid now. */
+  /** Credits left in the buckets valid now, less active holds. */
   remainingCredits: number;
   overage: OverageTerms;
   overageCredits: number;
-  members: { subscriberId: string; usedCredits: number; monthlyCapCredits: number | null }[];
+  members: { subscriberId: string; usedCredits: number; heldCredits?: number; monthlyCapCredits: number | null }[];
 }
 
 export interface AlertCandidate {
@@ -52,7 +52,9 @@ export function usageAlerts(f: UsageFacts): AlertCandidate[] {
   );
   if (f.remainingCredits === 0) out.push(at('BALANCE_EXHAUSTED', null, { remainingCredits: 0, overageMode: f.overage.mode }));
   for (const m of f.members) {
-    if (memberCapReached(m.usedCredits, 0, m.monthlyCapCredits)) out.push(at('MEMBER_CAP_REACHED', m.subscriberId, { ...m }));
+    if (!memberCapReached(m.usedCredits, m.heldCredits ?? 0, m.monthlyCapCredits)) continue;
+    const { heldCredits, ...figures } = m;
+    out.push(at('MEMBER_CAP_REACHED', m.subscriberId, heldCredits ? { ...figures, heldCredits } : figures));
   }
   const capCredits = f.overage.mode === 'payg' ? overageCapCredits(f.overage.capFen, f.overage.ratePerMillionFen) : null;
   if (capCredits !== null && f.overageCredits >= capCredits) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Plan } from '../catalog/entities/plan.entity';
+import { heldCreditsFrom } from '../reservations/held-credits';
 import { AlertCandidate, UsageFacts } from './alert-rules';
 
 interface FactsRow {
@@ -13,7 +14,8 @@ interface FactsRow {
   overage_cap_fen: string | null;
   used_credits: string;
   remaining_credits: string;
-  members: { subscriber_id: string; used: string; cap: string }[] | null;
+  held_credits: string;
+  members: { subscriber_id: string; used: string; held: string; cap: string }[] | null;
 }
 
 export interface ExpiredTopupRow {
@@ -39,7 +41,10 @@ export class AlertsRepository {
               (SELECT COALESCE(SUM(u.used_credits), 0) FROM member_cycle_usage u WHERE u.cycle_id = c.id) AS used_credits,
               (SELECT COALESCE(SUM(b.remaining_credits), 0) FROM buckets b
                 WHERE b.subscription_id = s.id AND b.valid_from <= $2 AND b.expires_at > $2) AS remaining_credits,
-              (SELECT json_agg(json_build_object('subscriber_id', m.subscriber_id, 'used', u.used_credits::text, 'cap', m.monthly_cap_credits::text))
+              (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($2) h WHERE h.subscription_id = s.id) AS held_credits,
+              (SELECT json_agg(json_build_object('subscriber_id', m.subscriber_id, 'used', u.used_credits::text, 'cap', m.monthly_cap_credits::text,
+                                                 'held', (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($2) h
+                                                           WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id)::text))
                  FROM members m JOIN member_cycle_usage u ON u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id
                 WHERE m.subscription_id = s.id AND m.removed_at IS NULL AND m.monthly_cap_credits IS NOT NULL) AS members
          FROM subscriptions s
@@ -91,13 +96,19 @@ function toFacts(r: FactsRow): UsageFacts {
     cycleId: r.cycle_id,
     allowanceCredits: Number(r.allowance_credits),
     usedCredits: Number(r.used_credits),
-    remainingCredits: Number(r.remaining_credits),
+    // Held credits count as spent here as in authorization: the alert says what can be spent now.
+    remainingCredits: Math.max(0, Number(r.remaining_credits) - heldCreditsFrom(r.held_credits)),
     overage: {
       mode: r.overage_mode,
       ratePerMillionFen: Number(r.overage_rate_per_million_fen),
       capFen: r.overage_cap_fen === null ? null : Number(r.overage_cap_fen),
     },
     overageCredits: Number(r.overage_credits),
-    members: (r.members ?? []).map((m) => ({ subscriberId: m.subscriber_id, usedCredits: Number(m.used), monthlyCapCredits: Number(m.cap) })),
+    members: (r.members ?? []).map((m) => ({
+      subscriberId: m.subscriber_id,
+      usedCredits: Number(m.used),
+      heldCredits: heldCreditsFrom(m.held),
+      monthlyCapCredits: Number(m.cap),
+    })),
   };
 }

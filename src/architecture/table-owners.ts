@@ -22,6 +22,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   rating_runs: 'rating',
   rating_run_chunks: 'rating',
   settlement_batches: 'settlement',
+  reservations: 'reservations',
   topups: 'topups',
   alerts: 'alerts',
   webhooks: 'webhooks',

@@ -75,6 +75,17 @@ function refusal(s: AuthorizationSnapshot, model: string, estimate: number, rema
 /** Payg with the cycle's overage still below its cap; an ended subscription has no cycle to bill. */
 function overageOpen(s: AuthorizationSnapshot): boolean {
   if (s.overageMode !== 'payg' || s.cycleEndAt === null) return false;
+  const room = overageRoom(s);
+  return room === null || room > 0;
+}
+
+/**
+ * Overage credits the cycle may still bill (null: no limit). Holds the buckets cannot cover are
+ * overage in waiting, so they take their share of the cap's room before the usage arrives.
+ */
+export function overageRoom(s: AuthorizationSnapshot): number | null {
   const cap = overageCapCredits(s.overageCapFen, s.overageRatePerMillionFen);
-  return cap === null || s.cycleOverageCredits < cap;
+  if (cap === null) return null;
+  const heldBeyondBuckets = Math.max(0, s.heldCredits - s.bucketCredits);
+  return Math.max(0, cap - s.cycleOverageCredits - heldBeyondBuckets);
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
+import { heldCreditsFrom } from '../reservations/held-credits';
 import { bigintTransformer } from '../database/bigint.transformer';
 import { AuthorizationSnapshot } from './authorization-decision';
 
@@ -31,7 +33,7 @@ interface SnapshotRow {
  * ended (removed_at at or after the subscription's ended_at): that line gets SUBSCRIPTION_ENDED,
  * while one removed from a pool by a member change stays unknown. The UNION ALL under LIMIT 1 reads
  * that second branch only when the first found nothing, so the hot path is unchanged.
- * Held credits are 0 until reservations exist; they will be sub-selects of their own.
+ * Held credits come from held_credits(), the one definition of an active hold (see its migration).
  */
 const SNAPSHOT_SQL = `
   SELECT s.id AS subscription_id, s.status, c.end_at AS cycle_end_at,
@@ -39,10 +41,11 @@ const SNAPSHOT_SQL = `
          c.overage_credits AS cycle_overage_credits, mo.status AS model_status,
          (SELECT COALESCE(SUM(b.remaining_credits), 0) FROM buckets b
            WHERE b.subscription_id = s.id AND b.expires_at > $3 AND b.valid_from <= $3 AND b.remaining_credits > 0) AS bucket_credits,
-         0 AS held_credits,
+         (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($3) h WHERE h.subscription_id = s.id) AS held_credits,
          (SELECT u.used_credits FROM member_cycle_usage u
            WHERE u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id) AS member_used_credits,
-         0 AS member_held_credits,
+         (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($3) h
+           WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id) AS member_held_credits,
          m.monthly_cap_credits
     FROM ((SELECT cur.subscriber_id, cur.subscription_id, cur.monthly_cap_credits, NULL::timestamptz AS removed_at
              FROM members cur WHERE cur.subscriber_id = $1 AND cur.removed_at IS NULL)
@@ -64,9 +67,11 @@ export class AuthorizationRepository {
   /**
    * The subscriber's current membership with its balance as of `now`; else its latest membership
    * if that ended with its subscription; else null.
+   * A named prepared statement: as an unnamed one it spent more on planning (~0.5 ms) than on
+   * executing (~0.2 ms), on the same cores as the API.
    */
-  async snapshot(subscriberId: string, model: string, now: Date): Promise<AuthorizationSnapshot | null> {
-    const rows: SnapshotRow[] = await this.dataSource.query(SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
+  async snapshot(subscriberId: string, model: string, now: Date, em?: EntityManager): Promise<AuthorizationSnapshot | null> {
+    const rows = await preparedQuery<SnapshotRow>(em ?? this.dataSource, 'authorization-snapshot', SNAPSHOT_SQL, [subscriberId, model, now.toISOString()]);
     return rows.length === 0 ? null : toSnapshot(rows[0]);
   }
 }
@@ -86,9 +91,9 @@ function toSnapshot(r: SnapshotRow): AuthorizationSnapshot {
     cycleOverageCredits: int(r.cycle_overage_credits) ?? 0,
     modelStatus: r.model_status,
     bucketCredits: int(r.bucket_credits) ?? 0,
-    heldCredits: int(r.held_credits) ?? 0,
+    heldCredits: heldCreditsFrom(r.held_credits),
     memberUsedCredits: int(r.member_used_credits) ?? 0,
-    memberHeldCredits: int(r.member_held_credits) ?? 0,
+    memberHeldCredits: heldCreditsFrom(r.member_held_credits),
     monthlyCapCredits: int(r.monthly_cap_credits),
   };
 }

@@ -159,6 +159,16 @@ export class AppConfig {
   /** Widest `from`..`to` range of a usage summary, in days (no range: the current month). */
   @Transform(toInt) @IsInt() @Min(1) @Max(3660)
   USAGE_SUMMARY_MAX_DAYS = 93;
+  /**
+   * How long an API process trusts a key it has looked up (0: every request reads the database).
+   * Also the longest a key revoked through another process still works here: at most one second.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  API_KEY_CACHE_TTL_MS = 500;
+
+  /** API processes started by `npm start` / main.ts with APP_ROLE=api (Node cluster, one port). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  WEB_CONCURRENCY = 1;
 }
 
 export class ConfigError extends Error {}

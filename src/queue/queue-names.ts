@@ -7,6 +7,7 @@ export const QUEUES = {
   webhookDeliveries: 'webhook-deliveries',
   alerts: 'alerts',
   rejectedUsageRetry: 'rejected-usage-retry',
+  reservations: 'reservations',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

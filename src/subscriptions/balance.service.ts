@@ -3,6 +3,7 @@ import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { overageCapCredits } from '../billing-rules';
 import { NotFoundProblem } from '../common/http/domain.exception';
 import { Plan } from '../catalog/entities/plan.entity';
+import { ReservationsRepository } from '../reservations/reservations.repository';
 import { CycleRoller } from './cycle-roller.service';
 import { BalanceView, MemberUsageView } from './dto/balance.view';
 import { CycleRef } from './dto/subscription.view';
@@ -28,6 +29,7 @@ export class BalanceService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly roller: CycleRoller,
+    private readonly holds: ReservationsRepository,
   ) {}
 
   async balance(id: string, now = new Date()): Promise<BalanceView> {
@@ -45,7 +47,7 @@ export class BalanceService {
         buckets: cycle ? await this.buckets(em, sub, now) : [],
         overageCredits: cycle?.overageCredits ?? 0,
         unbilledCredits: cycle?.unbilledCredits ?? 0,
-        heldCredits: 0,
+        heldCredits: await this.holds.heldCredits(em, sub.id, now),
         members: await this.members(em, sub, cycle),
         ...(await this.spendingCap(em, cycle)),
       };

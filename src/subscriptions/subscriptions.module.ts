@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { CatalogModule } from '../catalog/catalog.module';
+import { ReservationsModule } from '../reservations/reservations.module';
 import { BalanceService } from './balance.service';
 import { CycleRoller } from './cycle-roller.service';
 import { CycleRollWriter } from './cycle-roll.writer';
@@ -18,7 +19,7 @@ import { MemberCycleUsage } from './entities/member-cycle-usage.entity';
 import { Subscription } from './entities/subscription.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, Cycle, BucketRow, Member, MemberCycleUsage]), AccountsModule, CatalogModule],
+  imports: [TypeOrmModule.forFeature([Subscription, Cycle, BucketRow, Member, MemberCycleUsage]), AccountsModule, CatalogModule, ReservationsModule],
   providers: [CycleRoller, CycleRollWriter, ClosedCyclesWriter, TopupBucketsWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
   controllers: [SubscriptionsController],
   exports: [CycleRoller, ClosedCyclesWriter, TopupBucketsWriter, SubscriptionsService, SubscriptionLifecycleService, BalanceService],

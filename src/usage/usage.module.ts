@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { CatalogModule } from '../catalog/catalog.module';
+import { ReservationsModule } from '../reservations/reservations.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
@@ -12,7 +13,7 @@ import { UsageQueryService } from './usage-query.service';
 import { RejectedUsageRetryJobs } from './rejected-usage-retry.jobs';
 
 @Module({
-  imports: [SubscriptionsModule, CatalogModule, AlertsModule],
+  imports: [SubscriptionsModule, CatalogModule, AlertsModule, ReservationsModule],
   providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, RejectedUsageRetryJobs],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository, RejectedUsageService],

@@ -68,6 +68,8 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /v1/subscriptions/:id/top-ups': STAFF_AND_ACCOUNT,
   'POST /v1/usage-events': ['billing', 'gateway'],
   'POST /v1/authorize': ['billing', 'gateway'],
+  'POST /v1/reservations/:id/release': ['billing', 'gateway'],
+  'GET /v1/reservations': STAFF,
   'GET /v1/usage': STAFF_AND_ACCOUNT,
   'GET /v1/usage/summary': STAFF_AND_ACCOUNT,
   'GET /v1/rejected-usage': STAFF,

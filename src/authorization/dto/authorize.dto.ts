@@ -21,7 +21,10 @@ export class AuthorizeDto {
   @IsSafeInt(1, Number.MAX_SAFE_INTEGER, { message: estimateMessage })
   estimatedCredits?: number;
 
-  @ApiPropertyOptional({ example: false, description: 'Hold estimatedCredits until the usage arrives. Not enabled on this deployment: true is a 400.' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Hold estimatedCredits until the usage event carrying the returned reservationId settles them (requires estimatedCredits).',
+  })
   @OptionalField()
   @IsBoolean()
   reserve?: boolean;
@@ -38,4 +41,10 @@ export class AuthorizationView {
 
   @ApiProperty({ example: false, description: 'Payg plan whose cycle overage is still below its cap' })
   overageAllowed: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'With reserve: true and allowed: the hold; send it as reservationId on the usage event' })
+  reservationId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'With a reservationId: when the hold is released if no usage event settled it' })
+  reservationExpiresAt?: string;
 }

@@ -42,7 +42,13 @@ export class UsageEventDto {
   @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128)
   requestId?: string;
 
-  @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128)
+  @ApiPropertyOptional({
+    example: '5b0c2f8e-3d1a-4c7e-9b2f-0a1d2e3f4a5b',
+    description:
+      'The reservationId returned by POST /v1/authorize with reserve: true for this call. When the event is recorded, ' +
+      'its actual credits are charged and that hold ends; an unknown, closed or foreign id settles nothing.',
+  })
+  @OptionalField() @IsString() @Length(1, 128)
   reservationId?: string;
 
   @ApiPropertyOptional({ type: Object, example: { app: 'chat' } }) @OptionalField() @IsObject() @IsSmallJson()

@@ -23,7 +23,7 @@ export function mayAlert(state: SubscriptionState, now: Date): boolean {
     cycleId: state.cycle.id,
     allowanceCredits: state.allowanceCredits,
     usedCredits: state.usedSoFar,
-    remainingCredits: remaining,
+    remainingCredits: Math.max(0, remaining - state.heldCredits),
     overage: overageTerms(state.plan),
     overageCredits: state.overageSoFar,
     members: [],

@@ -3,6 +3,7 @@ import { Bucket } from '../../billing-rules';
 import { Plan } from '../../catalog/entities/plan.entity';
 import { Cycle } from '../../subscriptions/entities/cycle.entity';
 import { Subscription } from '../../subscriptions/entities/subscription.entity';
+import { heldCreditsFrom } from '../../reservations/held-credits';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../../subscriptions/subscription-row';
 
 /** What rating an event needs to know about its subscription, held in memory for one batch. */
@@ -16,6 +17,11 @@ export interface SubscriptionState {
   /** The open cycle's allowance, and the credits its members used including this batch's so far. */
   allowanceCredits: number;
   usedSoFar: number;
+  /**
+   * Credits held by reservations not expired at the load's `from` instant: a superset of those held
+   * now, which errs toward screening a subscription in for alerts, never out.
+   */
+  heldCredits: number;
   /** Whether a current member has a monthly cap (those alerts need the per-member usage). */
   hasMemberCaps: boolean;
 }
@@ -27,6 +33,7 @@ interface StateRow extends SubscriptionRow {
   c_overage: string | null;
   c_allowance: string | null;
   c_used: string | null;
+  held: string;
   has_member_caps: boolean;
   p_code: string;
   p_models: string[];
@@ -55,6 +62,7 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
             c.start_at AS c_start, c.end_at AS c_end, c.plan_code AS c_plan, c.overage_credits AS c_overage,
             c.allowance_credits AS c_allowance,
             (SELECT SUM(u.used_credits) FROM member_cycle_usage u WHERE u.cycle_id = c.id) AS c_used,
+            (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($2) h WHERE h.subscription_id = s.id) AS held,
             EXISTS (SELECT 1 FROM members m WHERE m.subscription_id = s.id AND m.removed_at IS NULL AND m.monthly_cap_credits IS NOT NULL)
               AS has_member_caps,
             p.code AS p_code, p.models AS p_models, p.overage_mode AS p_mode, p.overage_rate_per_million_fen AS p_rate,
@@ -103,6 +111,7 @@ function toState(r: StateRow): SubscriptionState {
     overageSoFar: cycle?.overageCredits ?? 0,
     allowanceCredits: Number(r.c_allowance ?? 0),
     usedSoFar: Number(r.c_used ?? 0),
+    heldCredits: heldCreditsFrom(r.held),
     hasMemberCaps: r.has_member_caps,
   };
 }

@@ -11,6 +11,7 @@ import { BatchRater } from './batch-rater';
 import { ModelRateBook } from './model-rate-book';
 import { ModelRatesService } from '../../catalog/model-rates.service';
 import { lockAndLoadStates } from './subscription-states';
+import { ReservationsRepository, Settlement } from '../../reservations/reservations.repository';
 import { RejectedRow, UsageLedgerRepository } from './usage-ledger.repository';
 
 export type EventOutcome = 'recorded' | 'duplicate' | RejectionReason;
@@ -45,6 +46,7 @@ export class UsageRecorder {
     private readonly roller: CycleRoller,
     private readonly modelRates: ModelRatesService,
     private readonly alerts: AlertDetector,
+    private readonly holds: ReservationsRepository,
   ) {}
 
   async record(input: UsageEvent[], opts: RecordOptions = {}): Promise<BatchResult> {
@@ -84,6 +86,7 @@ export class UsageRecorder {
     }
     await rater.flush();
     await this.repo.insertLedger(em, rater.ledgerRows);
+    await this.holds.settle(em, settlementsOf(rater.ledgerRows), now);
     await this.repo.addMemberUsage(em, rater.memberUsage);
     const touched = new Set(rater.ledgerRows.map((r) => r.subscriptionId));
     await this.alerts.afterUsage(em, [...touched].filter((id) => mayAlert(rater.stateOf(id)!, now)), now);
@@ -129,4 +132,11 @@ export class UsageRecorder {
     }
     return fresh.sort(byOccurrence);
   }
+}
+
+/** Only recorded events settle a hold: the ledger row is the charge that replaces it. */
+function settlementsOf(rows: { event: UsageEvent; subscriptionId: string }[]): Settlement[] {
+  return rows
+    .filter((r) => r.event.reservationId)
+    .map((r) => ({ reservationId: r.event.reservationId!, subscriptionId: r.subscriptionId, eventId: r.event.eventId }));
 }
