@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
 import { AlertCandidate, usageAlerts } from './alert-rules';
 import { AlertsRepository, ExpiredTopupRow } from './alerts.repository';
+import { dbInt } from '../database/db-integer';
 
 const EXPIRY_SCAN_BATCH = 1000;
 
@@ -58,7 +59,7 @@ function expiredTopupAlert(r: ExpiredTopupRow): AlertCandidate {
       bucketId: r.id,
       purchaseId: r.purchase_id,
       packCode: r.pack_code,
-      grantedCredits: Number(r.granted_credits),
+      grantedCredits: dbInt(r.granted_credits, 'bucket granted_credits'),
       expiresAt: new Date(r.expires_at).toISOString(),
     },
   };

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Plan } from '../catalog/entities/plan.entity';
 import { heldCreditsFrom } from '../reservations/held-credits';
 import { AlertCandidate, UsageFacts } from './alert-rules';
+import { dbInt, dbIntOrNull } from '../database/db-integer';
 
 interface FactsRow {
   subscription_id: string;
@@ -94,21 +95,21 @@ function toFacts(r: FactsRow): UsageFacts {
   return {
     subscriptionId: r.subscription_id,
     cycleId: r.cycle_id,
-    allowanceCredits: Number(r.allowance_credits),
-    usedCredits: Number(r.used_credits),
+    allowanceCredits: dbInt(r.allowance_credits, 'cycle allowance_credits'),
+    usedCredits: dbInt(r.used_credits, 'cycle used credits'),
     // Held credits count as spent here as in authorization: the alert says what can be spent now.
-    remainingCredits: Math.max(0, Number(r.remaining_credits) - heldCreditsFrom(r.held_credits)),
+    remainingCredits: Math.max(0, dbInt(r.remaining_credits, 'remaining credits') - heldCreditsFrom(r.held_credits)),
     overage: {
       mode: r.overage_mode,
-      ratePerMillionFen: Number(r.overage_rate_per_million_fen),
-      capFen: r.overage_cap_fen === null ? null : Number(r.overage_cap_fen),
+      ratePerMillionFen: dbInt(r.overage_rate_per_million_fen, 'plan overage rate'),
+      capFen: dbIntOrNull(r.overage_cap_fen, 'plan overage cap'),
     },
-    overageCredits: Number(r.overage_credits),
+    overageCredits: dbInt(r.overage_credits, 'cycle overage_credits'),
     members: (r.members ?? []).map((m) => ({
       subscriberId: m.subscriber_id,
-      usedCredits: Number(m.used),
+      usedCredits: dbInt(m.used, 'member used credits'),
       heldCredits: heldCreditsFrom(m.held),
-      monthlyCapCredits: Number(m.cap),
+      monthlyCapCredits: dbInt(m.cap, 'member monthly cap'),
     })),
   };
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
 import { heldCreditsFrom } from '../reservations/held-credits';
-import { bigintTransformer } from '../database/bigint.transformer';
 import { AuthorizationSnapshot } from './authorization-decision';
+import { dbIntOrNull } from '../database/db-integer';
 
 interface SnapshotRow {
   subscription_id: string;
@@ -77,7 +77,7 @@ export class AuthorizationRepository {
 }
 
 /** bigint and numeric come back as text; the transformer refuses a figure past 2^53 − 1. */
-const int = (value: string | number | null): number | null => bigintTransformer.from(value);
+const int = (value: string | number | null): number | null => dbIntOrNull(value, 'authorization figure');
 
 function toSnapshot(r: SnapshotRow): AuthorizationSnapshot {
   return {

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { containedTaxFen, periodOf } from '../billing-rules';
 import { Charge, ChargeType } from './entities/charge.entity';
+import { dbInt } from '../database/db-integer';
 
 export interface NewCharge {
   accountId: string;
@@ -93,6 +94,6 @@ export class ChargeWriter {
         at.toISOString(),
       ],
     );
-    return rows.map((r) => ({ type: r.type, amountFen: Number(r.amount_fen) }));
+    return rows.map((r) => ({ type: r.type, amountFen: dbInt(r.amount_fen, 'charge amount_fen') }));
   }
 }

@@ -20,6 +20,7 @@ import { SubscriptionLifecycleService } from '../subscriptions/subscription-life
 import { TopupsService } from '../topups/topups.service';
 import { UsageRecorder } from '../usage/ledger/usage-recorder.service';
 import { simulateMonth, DemoLine } from './demo-usage';
+import { dbInt } from '../database/db-integer';
 
 /**
  * The main job, end to end on a fresh database: migrations, the seed catalog, customers sold
@@ -134,9 +135,9 @@ async function printSummary(ctx: INestApplicationContext, s: Record<string, unkn
     catalog: s.seeded,
     billingPeriod: s.month,
     usage: s.usage,
-    topModelsByCredits: models.map((m: { model_code: string; requests: number; credits: string }) => ({ model: m.model_code, requests: m.requests, credits: Number(m.credits) })),
+    topModelsByCredits: models.map((m: { model_code: string; requests: number; credits: string }) => ({ model: m.model_code, requests: m.requests, credits: dbInt(m.credits, 'model credits') })),
     billRun: s.run,
-    charges: charges.map((c: { type: string; n: number; fen: string }) => ({ type: c.type, count: c.n, amountFen: Number(c.fen) })),
+    charges: charges.map((c: { type: string; n: number; fen: string }) => ({ type: c.type, count: c.n, amountFen: dbInt(c.fen, 'charge total') })),
     settlementFile: settlement ? { path: join(s.config.SETTLEMENT_OUTBOX_DIR, settlement.fileName), records: settlement.recordCount, totalAmountFen: settlement.totalAmountFen, sha256: settlement.sha256 } : null,
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { ValueTransformer } from 'typeorm';
+import { dbIntOrNull } from './db-integer';
 
 /**
  * PostgreSQL returns bigint as a string. Money and credits are exposed as JSON numbers, so they
@@ -6,10 +7,5 @@ import { ValueTransformer } from 'typeorm';
  */
 export const bigintTransformer: ValueTransformer = {
   to: (value: number | null | undefined) => value,
-  from: (value: string | null): number | null => {
-    if (value === null || value === undefined) return null;
-    const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw new RangeError(`bigint column value ${value} exceeds 2^53 - 1`);
-    return n;
-  },
+  from: (value: string | null): number | null => dbIntOrNull(value, 'bigint column value'),
 };

@@ -5,6 +5,7 @@ import { ChargeWriter, NewCharge, WrittenCharge } from '../charges/charge-writer
 import { CycleRoller } from '../subscriptions/cycle-roller.service';
 import { ClosedCyclesWriter, RatedCycle } from '../subscriptions/closed-cycles.writer';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../subscriptions/subscription-row';
+import { dbInt, dbIntOrNull } from '../database/db-integer';
 
 export interface RatedSlice {
   charges: WrittenCharge[];
@@ -60,10 +61,10 @@ export class CycleRater {
 function toCharges(c: RatedCycle): NewCharge[] {
   const base = { accountId: c.account_id, accountExternalRef: c.external_ref, subscriptionId: c.subscription_id, cycleId: c.id, billingPeriod: c.period };
   const lines = cycleCharges({
-    feeFen: Number(c.fee_fen),
-    allowanceCredits: Number(c.allowance_credits),
-    overageCredits: Number(c.overage_credits),
-    overage: { mode: c.overage_mode, ratePerMillionFen: Number(c.overage_rate_per_million_fen), capFen: c.overage_cap_fen === null ? null : Number(c.overage_cap_fen) },
+    feeFen: dbInt(c.fee_fen, 'cycle fee_fen'),
+    allowanceCredits: dbInt(c.allowance_credits, 'cycle allowance_credits'),
+    overageCredits: dbInt(c.overage_credits, 'cycle overage_credits'),
+    overage: { mode: c.overage_mode, ratePerMillionFen: dbInt(c.overage_rate_per_million_fen, 'plan overage rate'), capFen: dbIntOrNull(c.overage_cap_fen, 'plan overage cap') },
   });
   return lines.map((l) => ({
     ...base,

@@ -12,6 +12,7 @@ import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { RatingRunView } from './dto/rating-run.dto';
 import { RATING_RUN_LIFECYCLE as RUNS } from './rating-run-lifecycle';
+import { dbInt } from '../database/db-integer';
 
 export const RATING_JOBS = { start: 'start-run', chunk: 'rate-chunk', monthly: 'monthly-bill-run', resume: 'resume-stuck-runs' } as const;
 
@@ -100,9 +101,9 @@ export class RatingRunService {
       id: run.id,
       period: run.period,
       status: run.status,
-      progress: { processed: Number(t.done), total: run.total },
-      counts: { RECURRING: Number(t.recurring), OVERAGE: Number(t.overage) },
-      totalAmountFen: Number(t.amount),
+      progress: { processed: dbInt(t.done, 'chunks done'), total: run.total },
+      counts: { RECURRING: dbInt(t.recurring, 'RECURRING count'), OVERAGE: dbInt(t.overage, 'OVERAGE count') },
+      totalAmountFen: dbInt(t.amount, 'run totalAmountFen'),
       errors: t.errors ?? [],
       error: run.error,
       createdAt: run.createdAt.toISOString(),

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { bigintTransformer } from '../database/bigint.transformer';
 import { preparedQuery } from '../database/prepared-query';
 import { heldCreditsFrom } from './held-credits';
+import { dbInt } from '../database/db-integer';
 
 export type ClosedAs = 'settled' | 'released' | 'expired';
 
@@ -161,7 +161,7 @@ function toRow(r: Raw): ReservationRow {
     subscriptionId: r.subscription_id,
     subscriberId: r.subscriber_id,
     model: r.model,
-    credits: bigintTransformer.from(r.credits) ?? 0,
+    credits: dbInt(r.credits, 'reservation credits'),
     createdAt: r.created_at,
     expiresAt: r.expires_at,
     closedAt: r.closed_at,

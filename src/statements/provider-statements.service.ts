@@ -4,6 +4,7 @@ import { amountPerMillion, periodBounds, toSafeNumber } from '../billing-rules';
 import { NotFoundProblem } from '../common/http/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { ModelLineView, ProviderStatementView } from './dto/provider-statement.dto';
+import { dbInt } from '../database/db-integer';
 
 /** Ledger totals of one model at one rate version, with that version's provider prices. */
 interface VersionRow {
@@ -61,7 +62,7 @@ function statementOf(provider: string, period: string, rows: VersionRow[]): Prov
     line.requests += count(r.requests, 'requests');
     line.inputTokens += inputTokens;
     line.outputTokens += outputTokens;
-    line.amountFen += amountPerMillion(inputTokens, Number(r.in_price)) + amountPerMillion(outputTokens, Number(r.out_price));
+    line.amountFen += amountPerMillion(inputTokens, dbInt(r.in_price, 'provider input price')) + amountPerMillion(outputTokens, dbInt(r.out_price, 'provider output price'));
     byModel.set(r.model_code, line);
   }
   const models = [...byModel.values()].sort((a, b) => (a.model < b.model ? -1 : 1));
@@ -70,5 +71,5 @@ function statementOf(provider: string, period: string, rows: VersionRow[]): Prov
 }
 
 function count(text: string, name: string): number {
-  return toSafeNumber(BigInt(text), name);
+  return dbInt(text, name);
 }

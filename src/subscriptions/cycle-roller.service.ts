@@ -10,6 +10,7 @@ import { Subscription } from './entities/subscription.entity';
 import { CYCLE_LIFECYCLE as CYCLES } from './cycle-lifecycle';
 import { CycleRollWriter, NextCycle } from './cycle-roll.writer';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from './subscription-row';
+import { dbInt } from '../database/db-integer';
 
 export interface CycleTerms {
   start: Date;
@@ -154,7 +155,7 @@ export class CycleRoller {
       const plan = plans.get(sub.pendingPlanCode ?? sub.planCode)!;
       const bounds = nextCycle(previous.end_at, this.config.BILLING_TZ);
       // The rollover follows the plan of the cycle that ended, and only its plan bucket rolls over.
-      const rollover = rolloverCredits(Number(previous.unused), endedPlan.rolloverPercent, endedPlan.rolloverMaxCredits);
+      const rollover = rolloverCredits(dbInt(previous.unused, 'unused plan credits'), endedPlan.rolloverPercent, endedPlan.rolloverMaxCredits);
       return { sub, planCode: plan.code, terms: { ...bounds, feeFen: plan.monthlyFeeFen, allowanceCredits: plan.allowanceCredits }, first: false, rollover };
     });
     await this.writer.openCycles(em, next);

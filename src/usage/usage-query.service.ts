@@ -6,6 +6,7 @@ import { Page } from '../common/pagination/pagination';
 import { EVENT_ID_PATTERN } from '../common/validation/text.validators';
 import { UsageEntryView, UsageFilter, UsageQuery, UsageSummaryQuery, UsageSummaryRow } from './dto/usage-query.dto';
 import { summaryRange } from './summary-range';
+import { dbIntOrZero } from '../database/db-integer';
 
 /** Filters shared by the list and the summaries; `accountId` confines a scoped partner key. */
 function where(f: UsageFilter, accountId: string | undefined, params: unknown[]): string {
@@ -23,7 +24,7 @@ function where(f: UsageFilter, accountId: string | undefined, params: unknown[])
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-const n = (v: string | number | null) => Number(v ?? 0);
+const n = (v: string | number | null) => dbIntOrZero(v, 'usage figure');
 
 @Injectable()
 export class UsageQueryService {

@@ -5,6 +5,7 @@ import { Cycle } from '../../subscriptions/entities/cycle.entity';
 import { Subscription } from '../../subscriptions/entities/subscription.entity';
 import { heldCreditsFrom } from '../../reservations/held-credits';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../../subscriptions/subscription-row';
+import { dbInt, dbIntOrNull, dbIntOrZero } from '../../database/db-integer';
 
 /** What rating an event needs to know about its subscription, held in memory for one batch. */
 export interface SubscriptionState {
@@ -86,22 +87,22 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
 function toState(r: StateRow): SubscriptionState {
   const sub = subscriptionFromRow(r);
   const cycle = r.current_cycle_id
-    ? ({ id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: Number(r.c_overage) } as Cycle)
+    ? ({ id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: dbInt(r.c_overage, 'cycle overage_credits') } as Cycle)
     : null;
   const plan = {
     code: r.p_code,
     models: r.p_models,
     overageMode: r.p_mode,
-    overageRatePerMillionFen: Number(r.p_rate),
-    overageCapFen: r.p_cap === null ? null : Number(r.p_cap),
+    overageRatePerMillionFen: dbInt(r.p_rate, 'plan overage rate'),
+    overageCapFen: dbIntOrNull(r.p_cap, 'plan overage cap'),
   } as Plan;
   const buckets = (r.buckets ?? []).map((b) => ({
     id: b.id,
     kind: b.kind,
-    remainingCredits: Number(b.remaining),
+    remainingCredits: dbInt(b.remaining, 'bucket remaining_credits'),
     validFrom: new Date(b.valid_from),
     expiresAt: new Date(b.expires_at),
-    createdOrder: Number(b.seq),
+    createdOrder: dbInt(b.seq, 'bucket seq'),
   }));
   return {
     sub,
@@ -109,8 +110,8 @@ function toState(r: StateRow): SubscriptionState {
     plan,
     buckets,
     overageSoFar: cycle?.overageCredits ?? 0,
-    allowanceCredits: Number(r.c_allowance ?? 0),
-    usedSoFar: Number(r.c_used ?? 0),
+    allowanceCredits: dbIntOrZero(r.c_allowance, 'cycle allowance_credits'),
+    usedSoFar: dbIntOrZero(r.c_used, 'cycle used credits'),
     heldCredits: heldCreditsFrom(r.held),
     hasMemberCaps: r.has_member_caps,
   };
