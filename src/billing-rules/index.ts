@@ -17,3 +17,4 @@ export * from './member-cap';
 export * from './rate-usage';
 export * from './cycle-charges';
 export * from './plan-models';
+export * from './member-count';

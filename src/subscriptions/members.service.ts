@@ -7,6 +7,7 @@ import { SubscriptionView } from './dto/subscription.view';
 import { Member } from './entities/member.entity';
 import { SubscriptionLifecycleService } from './subscription-lifecycle.service';
 import { assertSubscribersFree } from './subscriptions.service';
+import { memberCountRefusal } from '../billing-rules';
 
 /** Member lines of family and business pools; a personal plan keeps the one it was sold with. */
 @Injectable()
@@ -24,7 +25,8 @@ export class MembersService {
         const plan = await this.plans.get(sub.planCode, em);
         const count = await em.countBy(Member, { subscriptionId: id, removedAt: IsNull() });
         if (plan.kind === 'personal') throw new ConflictProblem('PERSONAL_PLAN', 'A personal plan has exactly one member; change the plan to add lines');
-        if (count >= plan.maxMembers) throw new ConflictProblem('MEMBER_LIMIT', `Plan ${plan.code} allows at most ${plan.maxMembers} members`);
+        const refusal = memberCountRefusal(plan, count + 1);
+        if (refusal) throw new ConflictProblem('MEMBER_LIMIT', refusal);
         await assertSubscribersFree(em, [input], now);
         await em.insert(Member, { subscriptionId: id, subscriberId: input.subscriberId, monthlyCapCredits: input.monthlyCapCredits ?? null, addedAt: now });
       },

@@ -9,6 +9,7 @@ import { Member } from './entities/member.entity';
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionAction, nextStatus } from './subscription-lifecycle';
 import { SubscriptionsService } from './subscriptions.service';
+import { memberCountRefusal } from '../billing-rules';
 
 /**
  * Lifecycle steps. Each one locks the subscription, rolls it to now (so a cancel on the 3rd ends
@@ -27,9 +28,8 @@ export class SubscriptionLifecycleService {
     return this.step(id, 'changePlan', async (em, sub) => {
       const plan = await this.plans.getSellable(planCode, em);
       const members = await em.countBy(Member, { subscriptionId: id, removedAt: IsNull() });
-      if (plan.kind === 'personal' ? members !== 1 : members > plan.maxMembers) {
-        throw new ConflictProblem('TOO_MANY_MEMBERS', `Plan ${plan.code} allows ${plan.kind === 'personal' ? 'exactly 1' : `at most ${plan.maxMembers}`} members; the subscription has ${members}`);
-      }
+      const refusal = memberCountRefusal(plan, members);
+      if (refusal) throw new ConflictProblem('MEMBER_LIMIT', refusal);
       sub.pendingPlanCode = plan.code === sub.planCode ? null : plan.code;
     }, now);
   }

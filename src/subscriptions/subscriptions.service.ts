@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { firstCycleTerms } from '../billing-rules';
+import { firstCycleTerms, memberCountRefusal } from '../billing-rules';
 import { AccountsService } from '../accounts/accounts.service';
 import { PlansService } from '../catalog/plans.service';
 import { Plan } from '../catalog/entities/plan.entity';
@@ -80,12 +80,8 @@ export class SubscriptionsService {
 }
 
 export function assertMemberCount(plan: Plan, members: MemberInput[]): void {
-  if (plan.kind === 'personal' && members.length !== 1) {
-    throw new BadInputProblem('members', 'A personal plan takes exactly one member');
-  }
-  if (members.length > plan.maxMembers) {
-    throw new BadInputProblem('members', `Plan ${plan.code} allows at most ${plan.maxMembers} members`);
-  }
+  const refusal = memberCountRefusal(plan, members.length);
+  if (refusal) throw new BadInputProblem('members', refusal);
   const seen = new Set<string>();
   members.forEach((m, i) => {
     if (seen.has(m.subscriberId)) throw new BadInputProblem(`members[${i}].subscriberId`, `${m.subscriberId} is listed twice`);
