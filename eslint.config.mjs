@@ -32,5 +32,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // Business code asks the injected Clock for "now", so every decision can be run at another
+    // instant; operational timestamps (queues, metrics, logs, tools) may read the wall clock.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts', 'src/common/clock/clock.ts', 'src/queue/**', 'src/metrics/**', 'src/verification/**', 'src/cli/**', 'src/logging/**', 'src/health/**'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Ask the injected Clock for now (src/common/clock/clock.ts).' }],
+    },
+  },
   prettier,
 );

@@ -3,6 +3,7 @@ import { AppConfig, AppRole } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { LoggingModule } from './logging/logging.module';
+import { ClockModule } from './common/clock/clock';
 import { QueueModule } from './queue/queue.module';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
@@ -77,6 +78,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.with(config),
+        ClockModule,
         LoggingModule,
         DatabaseModule,
         QueueModule,

@@ -10,6 +10,7 @@ import { ApiKeyCache } from './api-key-cache';
 import { generateSecret, hashSecret } from './api-key-secret';
 import { ApiKeyView, CreatedApiKeyView } from './dto/create-api-key.dto';
 import { Principal, parseRole } from './role';
+import { Clock } from '../common/clock/clock';
 
 @Injectable()
 export class ApiKeysService {
@@ -18,6 +19,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     config: AppConfig,
+    private readonly clock: Clock,
   ) {
     this.cache = new ApiKeyCache(config.API_KEY_CACHE_TTL_MS);
   }
@@ -57,7 +59,7 @@ export class ApiKeysService {
     const key = await this.keys.findOneBy({ id });
     if (!key) throw new NotFoundProblem('API key', id);
     if (!key.revokedAt) {
-      key.revokedAt = new Date();
+      key.revokedAt = this.clock.now();
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
     }
     this.cache.forgetKey(id);

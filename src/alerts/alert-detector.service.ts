@@ -4,6 +4,7 @@ import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
 import { AlertCandidate, usageAlerts } from './alert-rules';
 import { AlertsRepository, ExpiredTopupRow } from './alerts.repository';
 import { dbInt } from '../database/db-integer';
+import { Clock } from '../common/clock/clock';
 
 const EXPIRY_SCAN_BATCH = 1000;
 
@@ -18,6 +19,7 @@ export class AlertDetector {
     private readonly dataSource: DataSource,
     private readonly repo: AlertsRepository,
     private readonly outbox: WebhookOutbox,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class AlertDetector {
    * TOPUP_EXPIRED_UNUSED for packs that expired untouched. "Untouched" is as of the scan: a late
    * event that occurred before the expiry may still draw on the bucket afterwards.
    */
-  async scanExpiredTopups(now = new Date()): Promise<{ raised: number }> {
+  async scanExpiredTopups(now = this.clock.now()): Promise<{ raised: number }> {
     return this.dataSource.transaction(async (em) => {
       const rows = await this.repo.expiredUnusedTopups(em, now, EXPIRY_SCAN_BATCH);
       return { raised: (await this.raise(em, rows.map(expiredTopupAlert))).length };

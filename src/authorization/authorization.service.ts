@@ -6,6 +6,7 @@ import { CycleRoller } from '../subscriptions/cycle-roller.service';
 import { AuthorizationDecision, AuthorizationSnapshot, decide } from './authorization-decision';
 import { AuthorizationRepository } from './authorization.repository';
 import { decideHold } from './hold-decision';
+import { Clock } from '../common/clock/clock';
 
 export interface AuthorizationRequest {
   subscriberId: string;
@@ -34,9 +35,10 @@ export class AuthorizationService {
     private readonly reservations: ReservationsRepository,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
-  async authorize(req: AuthorizationRequest, now = new Date()): Promise<ReservedDecision> {
+  async authorize(req: AuthorizationRequest, now = this.clock.now()): Promise<ReservedDecision> {
     if (req.reserve) return this.reserve(req, req.estimatedCredits!, now);
     return decide(await this.rolledSnapshot(req, now), req.model, req.estimatedCredits ?? 1);
   }

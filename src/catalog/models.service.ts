@@ -12,6 +12,7 @@ import { BEGINNING_OF_TIME, ModelRate } from './entities/model-rate.entity';
 import { paginateByCode } from './http/code-page';
 import { ModelRatesService, toRateView } from './model-rates.service';
 import { ProvidersService } from './providers.service';
+import { Clock } from '../common/clock/clock';
 
 @Injectable()
 export class ModelsService {
@@ -20,6 +21,7 @@ export class ModelsService {
     @InjectRepository(Model) private readonly models: Repository<Model>,
     private readonly providers: ProvidersService,
     private readonly rates: ModelRatesService,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates the model (active) and its first rate version, in force since the beginning of time. */
@@ -45,13 +47,13 @@ export class ModelsService {
   async list(query: PageQuery): Promise<Page<ModelView>> {
     const page = await paginateByCode(this.models.createQueryBuilder('m'), query);
     const rates = await this.rates.ratesOf(page.data.map((m) => m.code));
-    return { ...page, data: page.data.map((m) => toModelView(m, rates.get(m.code) ?? [])) };
+    return { ...page, data: page.data.map((m) => toModelView(m, rates.get(m.code) ?? [], this.clock.now())) };
   }
 
   async view(code: string): Promise<ModelView> {
     const model = await this.get(code);
     const rates = await this.rates.ratesOf([code]);
-    return toModelView(model, rates.get(code) ?? []);
+    return toModelView(model, rates.get(code) ?? [], this.clock.now());
   }
 
   /** The model, or a 404 (for codes in a path). */
@@ -72,7 +74,7 @@ export class ModelsService {
 }
 
 /** Flattens the version in force now next to the full history. */
-export function toModelView(m: Model, rates: ModelRate[], now = new Date()): ModelView {
+export function toModelView(m: Model, rates: ModelRate[], now: Date): ModelView {
   const inForce = rates.filter((r) => r.effectiveFrom.getTime() <= now.getTime()).pop() ?? rates[0];
   const current = toRateView(inForce);
   return {

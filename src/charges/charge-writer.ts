@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { containedTaxFen, periodOf } from '../billing-rules';
 import { Charge, ChargeType } from './entities/charge.entity';
 import { dbInt } from '../database/db-integer';
+import { Clock } from '../common/clock/clock';
 
 export interface NewCharge {
   accountId: string;
@@ -31,9 +32,9 @@ export interface WrittenCharge {
  */
 @Injectable()
 export class ChargeWriter {
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig, private readonly clock: Clock) {}
 
-  async write(em: EntityManager, c: NewCharge, at = new Date()): Promise<{ charge: Charge; created: boolean }> {
+  async write(em: EntityManager, c: NewCharge, at = this.clock.now()): Promise<{ charge: Charge; created: boolean }> {
     const taxRateBp = this.config.TAX_RATE_BP;
     const rows: { id: string }[] = await em.query(
       `INSERT INTO charges (account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description,
@@ -67,7 +68,7 @@ export class ChargeWriter {
    * Bulk form for the bill run: one INSERT for many charges; conflicts on the unique keys are
    * skipped, and only the charges actually created are returned (so counts stay exact on redo).
    */
-  async writeMany(em: EntityManager, charges: NewCharge[], at = new Date()): Promise<WrittenCharge[]> {
+  async writeMany(em: EntityManager, charges: NewCharge[], at = this.clock.now()): Promise<WrittenCharge[]> {
     if (charges.length === 0) return [];
     const bp = this.config.TAX_RATE_BP;
     const col = <T>(f: (c: NewCharge) => T) => charges.map(f);

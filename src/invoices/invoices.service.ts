@@ -9,12 +9,14 @@ import { Page } from '../common/pagination/pagination';
 import { AppConfig } from '../config/app-config';
 import { InvoiceQuery, InvoiceView } from './dto/invoice.dto';
 import { HeadFilter, InvoiceHead, invoiceHeads } from './invoice-heads';
+import { Clock } from '../common/clock/clock';
 
 @Injectable()
 export class InvoicesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Ordered by (updatedAt, id) ascending, so `updatedSince` plus the cursor is a change feed. */
@@ -41,7 +43,7 @@ export class InvoicesService {
   private async heads(filter: HeadFilter, limit: number): Promise<InvoiceHead[]> {
     const periods = await this.periodsOf(filter);
     const ends = new Map(periods.map((p) => [p, periodBounds(p, this.config.BILLING_TZ).end]));
-    return invoiceHeads(this.dataSource.manager, filter, ends, new Date(), limit);
+    return invoiceHeads(this.dataSource.manager, filter, ends, this.clock.now(), limit);
   }
 
   private async periodsOf(f: HeadFilter): Promise<string[]> {

@@ -13,6 +13,7 @@ import { isIsoInstant } from '../common/pagination/keyset-cursor';
 import { RatingRunView } from './dto/rating-run.dto';
 import { RATING_RUN_LIFECYCLE as RUNS } from './rating-run-lifecycle';
 import { dbInt } from '../database/db-integer';
+import { Clock } from '../common/clock/clock';
 
 export const RATING_JOBS = { start: 'start-run', chunk: 'rate-chunk', monthly: 'monthly-bill-run', resume: 'resume-stuck-runs' } as const;
 
@@ -32,9 +33,10 @@ export class RatingRunService {
     private readonly config: AppConfig,
     private readonly idempotency: IdempotencyService,
     @InjectQueue(QUEUES.rating) private readonly queue: Queue,
+    private readonly clock: Clock,
   ) {}
 
-  async create(period: string, idem: IdempotencyRef | null, now = new Date()): Promise<Outcome<RatingRunView>> {
+  async create(period: string, idem: IdempotencyRef | null, now = this.clock.now()): Promise<Outcome<RatingRunView>> {
     const { end } = periodBounds(period, this.config.BILLING_TZ);
     if (end.getTime() > now.getTime()) {
       throw new ConflictProblem('PERIOD_NOT_ENDED', `Period ${period} has not ended; it ends at ${end.toISOString()}`);
@@ -63,7 +65,7 @@ export class RatingRunService {
       }
       const status = ids.length === 0 ? 'completed' : 'running';
       RUNS.assertMove(run.status, status);
-      await em.update(RatingRun, { id: runId }, { status, total: ids.length, startedAt: new Date(), finishedAt: status === 'completed' ? new Date() : null });
+      await em.update(RatingRun, { id: runId }, { status, total: ids.length, startedAt: this.clock.now(), finishedAt: status === 'completed' ? this.clock.now() : null });
       return Math.ceil(ids.length / size);
     });
     for (let i = 0; chunks !== null && i < chunks; i++) {

@@ -6,6 +6,7 @@ import { ConfiguredWorkerHost } from '../queue/configured-worker.host';
 import { QUEUES } from '../queue/queue-names';
 import { JobSchedule } from '../queue/job-scheduler-registry';
 import { ReservationsRepository } from './reservations.repository';
+import { Clock } from '../common/clock/clock';
 
 export const EXPIRE_RESERVATIONS = 'expire-reservations';
 const EXPIRE_EVERY_MS = 30 * 1000;
@@ -23,6 +24,7 @@ export class ReservationsProcessor extends ConfiguredWorkerHost {
     @InjectQueue(QUEUES.reservations) private readonly queue: Queue,
     private readonly repo: ReservationsRepository,
     protected readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -33,7 +35,7 @@ export class ReservationsProcessor extends ConfiguredWorkerHost {
 
   async process(job: Job): Promise<{ expired: number }> {
     if (job.name !== EXPIRE_RESERVATIONS) throw new UnrecoverableError(`unknown reservations job ${job.name}`);
-    return { expired: await this.expireAll(new Date()) };
+    return { expired: await this.expireAll(this.clock.now()) };
   }
 
   async expireAll(now: Date): Promise<number> {

@@ -10,6 +10,7 @@ import { BatchView } from './dto/settlement.dto';
 import { SettlementBatch } from './entities/settlement-batch.entity';
 import { SETTLEMENT_BATCH_LIFECYCLE as BATCHES } from './settlement-batch-lifecycle';
 import { SettlementFileWriter } from './settlement-file-writer';
+import { Clock } from '../common/clock/clock';
 
 /** One settlement run at a time across every process: a session-level advisory lock. */
 const RUN_LOCK_SQL = `SELECT pg_advisory_lock(hashtext('tpb:settlement-run'))`;
@@ -35,6 +36,7 @@ export class SettlementRunner {
     private readonly files: SettlementFileWriter,
     private readonly config: AppConfig,
     private readonly chargeSteps: ChargeSettlementWriter,
+    private readonly clock: Clock,
   ) {}
 
   /** 201 with the new batch, or 204 (body null) when nothing was pending. */
@@ -96,7 +98,7 @@ export class SettlementRunner {
     });
   }
 
-  fileNameOf(batchId: string, at = new Date()): string {
+  fileNameOf(batchId: string, at = this.clock.now()): string {
     const d = localDate(at, this.config.BILLING_TZ);
     const ymd = `${d.year}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`;
     return `settlement-${ymd}-${batchId}.csv`;

@@ -12,6 +12,7 @@ import { Cycle } from './entities/cycle.entity';
 import { Member } from './entities/member.entity';
 import { MemberCycleUsage } from './entities/member-cycle-usage.entity';
 import { Subscription } from './entities/subscription.entity';
+import { Clock } from '../common/clock/clock';
 
 /** The payg spending cap of the open cycle: its overage credit limit and whether it is used up. */
 export interface SpendingCap {
@@ -30,9 +31,10 @@ export class BalanceService {
     private readonly dataSource: DataSource,
     private readonly roller: CycleRoller,
     private readonly holds: ReservationsRepository,
+    private readonly clock: Clock,
   ) {}
 
-  async balance(id: string, now = new Date()): Promise<BalanceView> {
+  async balance(id: string, now = this.clock.now()): Promise<BalanceView> {
     await this.roller.rollIfDue(id, now);
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const sub = await em.findOneBy(Subscription, { id });

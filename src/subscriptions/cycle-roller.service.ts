@@ -11,6 +11,7 @@ import { CYCLE_LIFECYCLE as CYCLES } from './cycle-lifecycle';
 import { CycleRollWriter, NextCycle } from './cycle-roll.writer';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from './subscription-row';
 import { dbInt } from '../database/db-integer';
+import { Clock } from '../common/clock/clock';
 
 export interface CycleTerms {
   start: Date;
@@ -41,6 +42,7 @@ export class CycleRoller {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly writer: CycleRollWriter,
+    private readonly clock: Clock,
   ) {}
 
   /** Locks the subscription (FOR UPDATE) inside `em`'s transaction and rolls it up to `until`. */
@@ -56,12 +58,12 @@ export class CycleRoller {
    * When nothing is due it writes nothing and takes no row lock, so a client polling its balance
    * never queues behind (or blocks) the usage worker.
    */
-  async rollIfDue(subscriptionId: string, now = new Date()): Promise<void> {
+  async rollIfDue(subscriptionId: string, now = this.clock.now()): Promise<void> {
     await this.rollDue([subscriptionId], now);
   }
 
   /** `rollIfDue` for a page of subscriptions: one unlocked check, then one transaction for the due ones. */
-  async rollDue(subscriptionIds: string[], now = new Date()): Promise<void> {
+  async rollDue(subscriptionIds: string[], now = this.clock.now()): Promise<void> {
     if (subscriptionIds.length === 0) return;
     const due: { id: string }[] = await this.dataSource.query(
       `SELECT s.id FROM subscriptions s JOIN cycles c ON c.id = s.current_cycle_id
@@ -80,7 +82,7 @@ export class CycleRoller {
   }
 
   /** Convenience for callers without a transaction of their own. */
-  async rollNow(subscriptionId: string, until = new Date()): Promise<Subscription> {
+  async rollNow(subscriptionId: string, until = this.clock.now()): Promise<Subscription> {
     return this.dataSource.transaction((em) => this.lockAndRoll(em, subscriptionId, until));
   }
 

@@ -8,6 +8,7 @@ import { Member } from './entities/member.entity';
 import { SubscriptionLifecycleService } from './subscription-lifecycle.service';
 import { assertSubscribersFree } from './subscriptions.service';
 import { memberCountRefusal } from '../billing-rules';
+import { Clock } from '../common/clock/clock';
 
 /** Member lines of family and business pools; a personal plan keeps the one it was sold with. */
 @Injectable()
@@ -15,9 +16,10 @@ export class MembersService {
   constructor(
     private readonly lifecycle: SubscriptionLifecycleService,
     private readonly plans: PlansService,
+    private readonly clock: Clock,
   ) {}
 
-  add(id: string, input: MemberInput, now = new Date()): Promise<SubscriptionView> {
+  add(id: string, input: MemberInput, now = this.clock.now()): Promise<SubscriptionView> {
     return this.lifecycle.step(
       id,
       'addMember',
@@ -34,7 +36,7 @@ export class MembersService {
     );
   }
 
-  remove(id: string, subscriberId: string, now = new Date()): Promise<SubscriptionView> {
+  remove(id: string, subscriberId: string, now = this.clock.now()): Promise<SubscriptionView> {
     return this.lifecycle.step(
       id,
       'removeMember',

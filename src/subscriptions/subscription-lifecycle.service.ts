@@ -10,6 +10,7 @@ import { Subscription } from './entities/subscription.entity';
 import { SubscriptionAction, nextStatus } from './subscription-lifecycle';
 import { SubscriptionsService } from './subscriptions.service';
 import { memberCountRefusal } from '../billing-rules';
+import { Clock } from '../common/clock/clock';
 
 /**
  * Lifecycle steps. Each one locks the subscription, rolls it to now (so a cancel on the 3rd ends
@@ -22,9 +23,10 @@ export class SubscriptionLifecycleService {
     private readonly roller: CycleRoller,
     private readonly plans: PlansService,
     private readonly subscriptions: SubscriptionsService,
+    private readonly clock: Clock,
   ) {}
 
-  changePlan(id: string, planCode: string, now = new Date()): Promise<SubscriptionView> {
+  changePlan(id: string, planCode: string, now = this.clock.now()): Promise<SubscriptionView> {
     return this.step(id, 'changePlan', async (em, sub) => {
       const plan = await this.plans.getSellable(planCode, em);
       const members = await em.countBy(Member, { subscriptionId: id, removedAt: IsNull() });
@@ -34,20 +36,20 @@ export class SubscriptionLifecycleService {
     }, now);
   }
 
-  cancel(id: string, now = new Date()): Promise<SubscriptionView> {
+  cancel(id: string, now = this.clock.now()): Promise<SubscriptionView> {
     return this.step(id, 'cancel', async () => undefined, now);
   }
 
-  suspend(id: string, now = new Date()): Promise<SubscriptionView> {
+  suspend(id: string, now = this.clock.now()): Promise<SubscriptionView> {
     return this.step(id, 'suspend', async () => undefined, now);
   }
 
-  resume(id: string, now = new Date()): Promise<SubscriptionView> {
+  resume(id: string, now = this.clock.now()): Promise<SubscriptionView> {
     return this.step(id, 'resume', async () => undefined, now);
   }
 
   /** Ends now: the open cycle closes at this instant and keeps the fee it opened with. */
-  terminate(id: string, now = new Date()): Promise<SubscriptionView> {
+  terminate(id: string, now = this.clock.now()): Promise<SubscriptionView> {
     return this.step(
       id,
       'terminate',
@@ -64,7 +66,7 @@ export class SubscriptionLifecycleService {
     id: string,
     action: SubscriptionAction,
     apply: (em: EntityManager, sub: Subscription) => Promise<void>,
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<SubscriptionView> {
     return this.dataSource.transaction(async (em) => {
       const sub = await this.roller.lockAndRoll(em, id, now);

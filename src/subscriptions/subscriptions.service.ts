@@ -14,6 +14,7 @@ import { SubscriptionView } from './dto/subscription.view';
 import { Cycle } from './entities/cycle.entity';
 import { Member } from './entities/member.entity';
 import { Subscription } from './entities/subscription.entity';
+import { Clock } from '../common/clock/clock';
 
 @Injectable()
 export class SubscriptionsService {
@@ -23,9 +24,10 @@ export class SubscriptionsService {
     private readonly roller: CycleRoller,
     private readonly accounts: AccountsService,
     private readonly plans: PlansService,
+    private readonly clock: Clock,
   ) {}
 
-  async create(dto: CreateSubscriptionDto, now = new Date()): Promise<SubscriptionView> {
+  async create(dto: CreateSubscriptionDto, now = this.clock.now()): Promise<SubscriptionView> {
     const startAt = dto.startAt ? new Date(dto.startAt) : now;
     if (startAt.getTime() > now.getTime()) throw new BadInputProblem('startAt', 'startAt must not lie in the future');
     assertBackdateWithin(startAt, now, this.config.MAX_BACKDATE_DAYS);
@@ -54,7 +56,7 @@ export class SubscriptionsService {
   }
 
   /** The subscription as of now: rolled first when its cycle has ended, read without locks otherwise. */
-  async rolledView(id: string, now = new Date()): Promise<SubscriptionView> {
+  async rolledView(id: string, now = this.clock.now()): Promise<SubscriptionView> {
     await this.roller.rollIfDue(id, now);
     return this.view(id);
   }
@@ -66,7 +68,7 @@ export class SubscriptionsService {
     return sub.accountId;
   }
 
-  async list(q: SubscriptionQuery, now = new Date()): Promise<Page<SubscriptionView>> {
+  async list(q: SubscriptionQuery, now = this.clock.now()): Promise<Page<SubscriptionView>> {
     const qb = this.dataSource.getRepository(Subscription).createQueryBuilder('s');
     if (q.accountId) qb.andWhere('s.accountId = :accountId', { accountId: q.accountId });
     if (q.subscriberId) {

@@ -17,6 +17,7 @@ import { nextStatus } from '../subscriptions/subscription-lifecycle';
 import { TopupView } from './dto/topup.dto';
 import { Topup } from './entities/topup.entity';
 import { topupExpiry } from './topup-expiry';
+import { Clock } from '../common/clock/clock';
 
 /**
  * Buying a pack: under the subscription's row lock (so it serialises with usage batches, the
@@ -32,9 +33,10 @@ export class TopupsService {
     private readonly packs: PacksService,
     private readonly charges: ChargeWriter,
     private readonly idempotency: IdempotencyService,
+    private readonly clock: Clock,
   ) {}
 
-  purchase(subscriptionId: string, packCode: string, idem: IdempotencyRef | null, now = new Date()): Promise<Outcome<TopupView>> {
+  purchase(subscriptionId: string, packCode: string, idem: IdempotencyRef | null, now = this.clock.now()): Promise<Outcome<TopupView>> {
     return this.idempotency.execute(idem, async (em) => {
       const sub = await this.roller.lockAndRoll(em, subscriptionId, now);
       nextStatus(sub.status, 'topUp');

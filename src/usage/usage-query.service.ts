@@ -7,6 +7,7 @@ import { EVENT_ID_PATTERN } from '../common/validation/text.validators';
 import { UsageEntryView, UsageFilter, UsageQuery, UsageSummaryQuery, UsageSummaryRow } from './dto/usage-query.dto';
 import { summaryRange } from './summary-range';
 import { dbIntOrZero } from '../database/db-integer';
+import { Clock } from '../common/clock/clock';
 
 /** Filters shared by the list and the summaries; `accountId` confines a scoped partner key. */
 function where(f: UsageFilter, accountId: string | undefined, params: unknown[]): string {
@@ -31,6 +32,7 @@ export class UsageQueryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async list(q: UsageQuery, accountId?: string): Promise<Page<UsageEntryView>> {
@@ -51,7 +53,7 @@ export class UsageQueryService {
     return { data, nextCursor: rows.length > limit && last ? encodeKeyset(last.occurredAt, last.eventId) : null };
   }
 
-  async summary(q: UsageSummaryQuery, accountId?: string, now = new Date()): Promise<{ data: UsageSummaryRow[]; from: string; to: string }> {
+  async summary(q: UsageSummaryQuery, accountId?: string, now = this.clock.now()): Promise<{ data: UsageSummaryRow[]; from: string; to: string }> {
     const range = summaryRange(q, now, this.config.BILLING_TZ, this.config.USAGE_SUMMARY_MAX_DAYS);
     const params: unknown[] = [];
     const filter = where({ ...q, from: range.from.toISOString(), to: range.to.toISOString() }, accountId, params);

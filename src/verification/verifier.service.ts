@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { SettlementFileCheck } from './settlement-file-check';
 import { CheckResult, VerificationReport, buildReport } from './verification-report';
+import { Clock } from '../common/clock/clock';
 
 /**
  * Recomputes every derived figure from its source (balances and counters from the usage ledger,
@@ -21,10 +22,11 @@ export class Verifier {
     private readonly config: AppConfig,
     private readonly reconciliation: ReconciliationRepository,
     private readonly settlementFiles: SettlementFileCheck,
+    private readonly clock: Clock,
   ) {}
 
   async run(): Promise<VerificationReport> {
-    const startedAt = new Date();
+    const startedAt = this.clock.now();
     const results = await this.dataSource.transaction('REPEATABLE READ', async (em) => {
       await em.query('SET TRANSACTION READ ONLY');
       const out: CheckResult[] = [];

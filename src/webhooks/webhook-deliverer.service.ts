@@ -4,6 +4,7 @@ import { DeliveryStatus } from './entities/webhook-delivery.entity';
 import { DeliveryTarget, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookSender } from './webhook-sender';
 import { signedHeaders } from './webhook-signature';
+import { Clock } from '../common/clock/clock';
 
 export class DeliveryAttemptFailed extends Error {}
 
@@ -19,12 +20,13 @@ export class WebhookDeliverer {
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly sender: WebhookSender,
+    private readonly clock: Clock,
   ) {}
 
   async attempt(ref: DeliveryRef, lastAttempt: boolean): Promise<DeliveryStatus | 'stale'> {
     const target = await this.deliveries.target(ref.id);
     if (!target || target.status !== 'pending' || target.generation !== ref.generation) return 'stale';
-    const at = new Date();
+    const at = this.clock.now();
     if (target.webhookDeletedAt) {
       await this.deliveries.recordAttempt(ref, at, { statusCode: null, error: 'webhook deleted: not sent', durationMs: 0 }, 'failed');
       return 'failed';

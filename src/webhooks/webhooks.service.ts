@@ -8,6 +8,7 @@ import { Page, PageQuery, paginate } from '../common/pagination/pagination';
 import { CreateWebhookDto, WebhookView, secretPrefixOf } from './dto/webhook.dto';
 import { Webhook } from './entities/webhook.entity';
 import { refusedTargetReason } from './webhook-target';
+import { Clock } from '../common/clock/clock';
 
 /** Webhook registrations. Deleting one is a soft delete: its deliveries and their attempts stay visible. */
 @Injectable()
@@ -15,6 +16,7 @@ export class WebhooksService {
   constructor(
     @InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(dto: CreateWebhookDto): Promise<WebhookView> {
@@ -48,7 +50,7 @@ export class WebhooksService {
   async remove(id: string): Promise<WebhookView> {
     const webhook = await this.get(id);
     if (!webhook.deletedAt) {
-      webhook.deletedAt = new Date();
+      webhook.deletedAt = this.clock.now();
       await this.webhooks.update({ id, deletedAt: IsNull() }, { deletedAt: webhook.deletedAt });
     }
     return WebhookView.of(webhook);
