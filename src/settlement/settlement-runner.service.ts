@@ -27,8 +27,6 @@ const RUN_UNLOCK_SQL = `SELECT pg_advisory_unlock(hashtext('tpb:settlement-run')
 @Injectable()
 export class SettlementRunner {
   private readonly logger = new Logger(SettlementRunner.name);
-  /** Test seam: called after the file is in place and before the batch is marked ready. */
-  beforeMarkReady: (batchId: string) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -73,7 +71,6 @@ export class SettlementRunner {
         throw new Error(`settlement batch ${batch.id}: rows read do not match the batch figures`);
       }
       await this.files.publish(file);
-      await this.beforeMarkReady(batch.id);
       await conn.query(`UPDATE settlement_batches SET status = 'ready', sha256 = $2, ready_at = now() WHERE id = $1 AND status = ANY($3)`, [
         batch.id,
         file.sha256,

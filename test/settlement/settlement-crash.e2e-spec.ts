@@ -6,9 +6,9 @@ import { adjust, fetchFile, parseSettlement, runSettlement, sha256, startSettlem
 
 /**
  * Crashes are injected at the two seams of the protocol: after phase 1 committed but before any
- * file (by calling phase 1 alone), and after the file is in place but before phase 3 (a hook on the
- * runner that throws). In both cases the next run must finish that batch, lose no charge and put
- * none in two batches.
+ * file (by calling phase 1 alone), and after the file is in place but before phase 3 (a trigger in
+ * the database that refuses the batch's move to ready, as a crash at that instant would leave it).
+ * In both cases the next run must finish that batch, lose no charge and put none in two batches.
  */
 describe('settlement crash safety', () => {
   let t: Awaited<ReturnType<typeof startSettlementApp>>;
@@ -24,9 +24,17 @@ describe('settlement crash safety', () => {
     account = await createAccount(t);
   });
   afterAll(() => t.close());
-  afterEach(() => {
-    runner.beforeMarkReady = async () => undefined;
-  });
+  afterEach(() => crashBeforePhase3(false));
+
+  /** While on, phase 3 (the batch becoming ready) fails inside PostgreSQL, after the file was published. */
+  async function crashBeforePhase3(on: boolean): Promise<void> {
+    await t.db.query(`DROP TRIGGER IF EXISTS crash_before_ready ON settlement_batches`);
+    if (!on) return;
+    await t.db.query(`CREATE OR REPLACE FUNCTION crash_before_ready() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected crash before phase 3'; END $$`);
+    await t.db.query(`CREATE TRIGGER crash_before_ready BEFORE UPDATE ON settlement_batches
+      FOR EACH ROW WHEN (NEW.status = 'ready' AND OLD.status = 'preparing') EXECUTE FUNCTION crash_before_ready()`);
+  }
 
   it('a crash after phase 1 (charges assigned, no file): the next run writes that batch first, then a new one', async () => {
     const first = [await adjust(t, account, 100, 'one'), await adjust(t, account, 200, 'two')];
@@ -55,9 +63,7 @@ describe('settlement crash safety', () => {
 
   it('a crash after the file is renamed but before phase 3: the next run regenerates the same bytes and marks it ready', async () => {
     const made = [await adjust(t, account, 7, 'crash, "after" file'), await adjust(t, account, 8, '第二条')];
-    runner.beforeMarkReady = async () => {
-      throw new Error('injected crash before phase 3');
-    };
+    await crashBeforePhase3(true);
     const crashed = await runSettlement(t);
     expect(crashed.status).toBe(500);
     const preparing = (await batches()).filter((b: { status: string }) => b.status === 'preparing');
@@ -66,7 +72,7 @@ describe('settlement crash safety', () => {
     const written = readFileSync(path);
     // A leftover temporary file from the crashed writer must not matter either.
     writeFileSync(`${path}.tmp`, 'garbage');
-    runner.beforeMarkReady = async () => undefined;
+    await crashBeforePhase3(false);
 
     const extra = await adjust(t, account, 9, 'after the crash');
     const res = await runSettlement(t);
@@ -85,11 +91,9 @@ describe('settlement crash safety', () => {
 
   it('a retry with the Idempotency-Key of a crashed request answers the batch it created, now ready', async () => {
     await adjust(t, account, 11, 'idem crash');
-    runner.beforeMarkReady = async () => {
-      throw new Error('injected crash before phase 3');
-    };
+    await crashBeforePhase3(true);
     expect((await runSettlement(t, t.adminKey, 'crash-key')).status).toBe(500);
-    runner.beforeMarkReady = async () => undefined;
+    await crashBeforePhase3(false);
     const retry = await runSettlement(t, t.adminKey, 'crash-key');
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ status: 'ready', recordCount: 1, totalAmountFen: 11 });
