@@ -81,7 +81,7 @@ async function measure(apiPid: number, targets: Record<string, Target>) {
 }
 
 async function main(): Promise<void> {
-  (await freshDatabase(DB)).destroy();
+  await (await freshDatabase(DB)).destroy();
   await seed(dbUrl(DB));
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
   const results: Record<string, unknown> = { subscribers: SUBSCRIBERS, secondsPerRun: SECONDS, cpus: os.cpus().length, loadavgBefore: os.loadavg() };

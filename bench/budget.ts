@@ -22,7 +22,7 @@ const PORT = 3903;
 const DB = 'tpb_bench_budget';
 
 async function main(): Promise<void> {
-  (await freshDatabase(DB)).destroy();
+  await (await freshDatabase(DB)).destroy();
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
   const env = { DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: `benchb${randomBytes(3).toString('hex')}`, ADMIN_API_KEY: key, PORT: String(PORT) };
   const api = startRole('api', env);

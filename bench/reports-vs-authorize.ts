@@ -106,7 +106,7 @@ async function run(label: string, extraEnv: Record<string, string>): Promise<Rec
 }
 
 async function main(): Promise<void> {
-  (await freshDatabase(DB)).destroy();
+  await (await freshDatabase(DB)).destroy();
   await seed(dbUrl(DB));
   try {
     const gated = await run('report gate as configured (defaults)', {});

@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { Roles } from '../access/roles.decorator';
 import { CurrentPrincipal } from '../access/principal.decorator';
 import { Principal } from '../access/role';
-import { assertAccountVisible, scopedAccountId } from '../access/account-scope';
+import { assertAccountVisible } from '../access/account-scope';
 import { PartnerScope } from '../access/partner-scope.service';
 import { Audited } from '../audit/audited.decorator';
 import { ApiIdempotencyKey, IdempotencyKey } from '../common/idempotency/idempotency-key.decorator';

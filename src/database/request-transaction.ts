@@ -53,7 +53,7 @@ function unreleasable(runner: QueryRunner): QueryRunner {
     get(target, prop) {
       if (prop === 'release') return async () => undefined;
       const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? ((value as (...args: unknown[]) => unknown).bind(target) as unknown) : value;
     },
   });
 }

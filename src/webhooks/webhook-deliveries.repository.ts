@@ -41,7 +41,7 @@ export class WebhookDeliveriesRepository {
   }
 
   async target(id: string): Promise<DeliveryTarget | null> {
-    const rows: Record<string, any>[] = await this.dataSource.query(
+    const rows: TargetRow[] = await this.dataSource.query(
       `SELECT d.status, d.generation, w.url, w.secret, w.deleted_at,
               a.id AS alert_id, a.kind, a.subscription_id, a.cycle_id, a.subject, a.created_at, a.data
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN alerts a ON a.id = d.alert_id
@@ -98,4 +98,19 @@ export class WebhookDeliveriesRepository {
     );
     return rows[0];
   }
+}
+
+interface TargetRow {
+  status: DeliveryTarget['status'];
+  generation: number;
+  url: string;
+  secret: string;
+  deleted_at: Date | null;
+  alert_id: string;
+  kind: DeliveryTarget['alert']['kind'];
+  subscription_id: string;
+  cycle_id: string;
+  subject: string | null;
+  created_at: Date;
+  data: DeliveryTarget['alert']['data'];
 }

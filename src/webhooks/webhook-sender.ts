@@ -54,7 +54,7 @@ export class WebhookSender {
         const connect = setTimeout(() => req.destroy(new TimeoutFailure(`no connection within ${this.config.WEBHOOK_CONNECT_TIMEOUT_MS} ms`)), this.config.WEBHOOK_CONNECT_TIMEOUT_MS);
         socket.once('connect', () => clearTimeout(connect)).once('close', () => clearTimeout(connect));
       });
-      req.on('response', (res) => readCapped(res).then((text) => resolve({ statusCode: res.statusCode ?? 0, text }), reject));
+      req.on('response', (res) => void readCapped(res).then((text) => resolve({ statusCode: res.statusCode ?? 0, text }), reject));
       req.on('error', reject);
       req.on('close', () => clearTimeout(total));
       req.end(body);

@@ -57,7 +57,7 @@ describe('adjustments and the charges list', () => {
   it.each([
     [{ amountFen: 0, reason: 'x' }, 'amountFen'],
     [{ amountFen: '5', reason: 'x' }, 'amountFen'],
-    [{ amountFen: 9007199254740993, reason: 'x' }, 'amountFen'],
+    [{ amountFen: 2 ** 53 + 2, reason: 'x' }, 'amountFen'],
     [{ amountFen: 5 }, 'reason'],
     [{ amountFen: 5, reason: 'a\u0007b' }, 'reason'],
   ])('%j is a 400 naming %s and writes nothing', async (body, path) => {

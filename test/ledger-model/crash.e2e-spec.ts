@@ -72,7 +72,7 @@ describe('a worker killed mid-stream', () => {
     const victim = await start('victim');
     await enqueueJobs(t, jobs);
     // Kill once some batches are committed and others are in flight.
-    let atKill = { rows: 0, active: 0, completed: 0 };
+    let atKill: { rows: number; active: number; completed: number };
     const deadline = Date.now() + 30_000;
     for (;;) {
       const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM usage_ledger WHERE event_id = ANY($1::text[])', [ids]);

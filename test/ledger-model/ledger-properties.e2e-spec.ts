@@ -127,7 +127,6 @@ describe('usage ledger = reference model (property-based)', () => {
       { numRuns: 20, interruptAfterTimeLimit: 100_000, markInterruptAsFailure: false },
     );
     expect(checkedEvents).toBeGreaterThan(0);
-    // eslint-disable-next-line no-console
     console.log(`ledger-model coverage: ${JSON.stringify(Object.fromEntries([...coverage].sort()), null, 1)}`);
     for (const k of ['outcome recorded', 'outcome duplicate', 'outcome DUPLICATE_CONFLICT', 'late rows', 'rows with unbilled credits']) expect([k, coverage.get(k) ?? 0]).not.toEqual([k, 0]);
   }, 150_000);

@@ -13,7 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe('bill run survives a SIGKILLed worker', () => {
   let t: TestApp;
-  let workers: ChildProcess[] = [];
+  const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
     // The API process only; the chunk jobs are processed by the child workers.

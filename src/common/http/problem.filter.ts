@@ -32,7 +32,7 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(exception.status, exception.message, { code: exception.code, errors: exception.errors });
     }
     if (exception instanceof HttpException) return this.fromHttp(exception);
-    if (exception instanceof QueryFailedError) return this.fromDatabase(exception);
+    if (exception instanceof QueryFailedError) return this.fromDatabase(exception as QueryFailedError<Error>);
     return problem(500, 'An unexpected error occurred; it has been logged.');
   }
 
