@@ -4,8 +4,10 @@
  * fails the whole INSERT of a batch, so it is refused at the door instead.
  */
 export function isStorableText(s: string): boolean {
-  return s.isWellFormed() && !s.includes('\u0000');
+  return !UNSTORABLE.test(s);
 }
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Why a JSON value cannot be stored as jsonb, or null when it can: strings and object keys must
