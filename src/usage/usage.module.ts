@@ -9,11 +9,12 @@ import { UsageEventsController } from './usage-events.controller';
 import { RejectedUsageController, UsageController } from './usage.controller';
 import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
+import { UsageJobRecorder } from './usage-job-recorder.service';
 
 @Module({
   imports: [SubscriptionsModule, CatalogModule, AlertsModule],
-  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer],
+  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, UsageJobRecorder],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
-  exports: [UsageRecorder, UsageLedgerRepository],
+  exports: [UsageRecorder, UsageLedgerRepository, UsageJobRecorder],
 })
 export class UsageModule {}
