@@ -86,6 +86,19 @@ describe('poison usage events', () => {
     }
   });
 
+  it('a plan whose terms would overflow the billing rules is refused at creation with a 400', async () => {
+    const plan = (code: string, capFen: number, allowanceCredits = 1000, maxCredits = 0) => ({
+      code, name: code, kind: 'personal', monthlyFeeFen: 100, allowanceCredits, models: ['*'], maxMembers: 1,
+      overage: { mode: 'payg', ratePerMillionFen: 1, capFen }, rollover: { percent: 10, maxCredits },
+    });
+    const post = (body: object) => t.http().post('/v1/plans').set(bearer(t.adminKey)).send(body);
+    const cap = await post(plan('huge-cap', 9_007_199_255));
+    expect([cap.status, cap.body.errors]).toEqual([400, [expect.objectContaining({ path: 'overage.capFen' })]]);
+    const roll = await post(plan('huge-roll', 1, Number.MAX_SAFE_INTEGER, 1));
+    expect([roll.status, roll.body.errors]).toEqual([400, [expect.objectContaining({ path: 'rollover.maxCredits' })]]);
+    expect((await post(plan('just-fits', 9_007_199_254))).status).toBe(201);
+  });
+
   it('an UNRECORDABLE row can be listed but is never retried', async () => {
     const gateway = t.adminKey;
     const list = await t.http().get('/v1/rejected-usage?reason=UNRECORDABLE').set(bearer(gateway));

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { BillingRuleError } from '../../billing-rules/billing-rule-error';
 import { DomainException } from './domain.exception';
 import { PROBLEM_CONTENT_TYPE, Problem, problem } from './problem';
 
@@ -25,6 +26,11 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) return this.fromHttp(exception);
     if (exception instanceof QueryFailedError) return this.fromDatabase(exception);
+    // A billing rule refuses only figures it was given; they came from the request or from terms
+    // the request points at, so it is bad input (the rule's message names the figure), never a 500.
+    if (exception instanceof BillingRuleError) {
+      return problem(400, exception.message, { code: exception.code, errors: [{ path: '', message: exception.message }] });
+    }
     return problem(500, 'An unexpected error occurred; it has been logged.');
   }
 
