@@ -10,10 +10,11 @@ import { RejectedUsageController, UsageController } from './usage.controller';
 import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
 import { UsageJobRecorder } from './usage-job-recorder.service';
+import { UsageQueueProducer } from './usage-queue-producer';
 
 @Module({
   imports: [SubscriptionsModule, CatalogModule, AlertsModule],
-  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, UsageJobRecorder],
+  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, UsageJobRecorder, UsageQueueProducer],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository, UsageJobRecorder],
 })
