@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../access/roles.decorator';
 import { NotAudited } from '../audit/audited.decorator';
 import { DomainException } from '../common/http/domain.exception';
@@ -21,6 +21,8 @@ export class UsageEventsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Enqueue 1..1000 usage events; each is recorded exactly once by the worker' })
   @ApiAcceptedResponse({ type: AcceptedView })
+  @ApiResponse({ status: 429, description: 'The usage queue is past its bound; none of the events was accepted; send them again after Retry-After seconds' })
+  @ApiResponse({ status: 503, description: 'Redis did not take the events in time; send them again (same eventIds: always safe)' })
   @ApiBody({ type: UsageBatchDto })
   // Typed `unknown` so the global validation pipe leaves it to UsageBatchPipe (same rules, faster).
   async ingest(@Body(UsageBatchPipe) body: unknown, @Res({ passthrough: true }) res: Response): Promise<AcceptedView> {
