@@ -51,29 +51,29 @@ export class UsageEnqueuer implements OnModuleDestroy {
     await this.withinTimeout(this.merge(events));
   }
 
-  /** Requests still lingering go to the queue before it closes. */
-  onModuleDestroy(): void {
-    this.flush();
+  /** Requests still lingering go to the queue before it closes (their callers get 202 or 503). */
+  async onModuleDestroy(): Promise<void> {
+    await this.flush().catch(() => undefined);
   }
 
   private merge(events: UsageEventDto[]): Promise<void> {
     const max = this.config.USAGE_JOB_MAX_EVENTS;
     if (this.config.USAGE_LINGER_MS === 0) return this.producer.add(events);
-    if (this.group && this.group.events.length + events.length > max) this.flush();
+    if (this.group && this.group.events.length + events.length > max) void this.flush();
     const group = (this.group ??= { events: [], waiters: [], timer: null });
     const accepted = new Promise<void>((resolve, reject) => group.waiters.push({ resolve, reject }));
     for (const e of events) group.events.push(e);
-    if (group.events.length >= max) this.flush();
-    else group.timer ??= setTimeout(() => this.flush(), this.config.USAGE_LINGER_MS);
+    if (group.events.length >= max) void this.flush();
+    else group.timer ??= setTimeout(() => void this.flush(), this.config.USAGE_LINGER_MS);
     return accepted;
   }
 
-  private flush(): void {
+  private flush(): Promise<void> {
     const group = this.group;
-    if (!group) return;
+    if (!group) return Promise.resolve();
     this.group = null;
     if (group.timer) clearTimeout(group.timer);
-    this.producer.add(group.events).then(
+    return this.producer.add(group.events).then(
       () => group.waiters.forEach((w) => w.resolve()),
       (e: unknown) => group.waiters.forEach((w) => w.reject(e)),
     );
