@@ -14,7 +14,7 @@ export interface OwnRedis {
   dir: string;
   /** SIGKILL: no shutdown, no final fsync; only what the AOF already holds survives. */
   kill: () => Promise<void>;
-  /** Starts again on the same port and directory, loading the AOF. */
+  /** Starts again on the same port and directory, loading the AOF (no-op while it runs). */
   restart: () => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -53,7 +53,10 @@ export async function startOwnRedis(appendfsync: 'everysec' | 'always' = 'everys
   const dir = mkdtempSync(join(tmpdir(), 'tpb-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
+  const running = () => child !== null && child.exitCode === null && child.signalCode === null;
+  // Starting a second server on the port would fail to bind while the first kept running.
   const start = async () => {
+    if (running()) return;
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', ''], {
       stdio: 'ignore',
     });
