@@ -2,6 +2,9 @@
  * Ingest benchmark: N usage events over S subscribers and 10 models, 5 % duplicates, batches of
  * 500, posted to a running API process and recorded by separate worker processes; compared in the
  * same run with PostgreSQL's own COPY + INSERT … ON CONFLICT DO NOTHING of the same events.
+ *
+ * Then freshness (§15): fresh events offered at a fixed rate, half the capacity the flood
+ * measured (BENCH_STEADY_FRACTION), for BENCH_STEADY_SECONDS; p50/p99 of enqueue→commit.
  */
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
@@ -23,6 +26,8 @@ const MODELS = 10;
 const PORT = 3900;
 const TZ = 'Asia/Shanghai';
 const DB = 'tpb_bench_ingest';
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 30);
+const STEADY_FRACTION = Number(process.env.BENCH_STEADY_FRACTION ?? 0.5);
 
 interface Ev { eventId: string; subscriberId: string; model: string; inputTokens: number; outputTokens: number; occurredAt: string }
 
@@ -40,11 +45,11 @@ async function seed(url: string): Promise<void> {
   await c.end();
 }
 
-function makeEvents(): { unique: Ev[]; batches: Ev[][] } {
+function makeEvents(events = EVENTS, duplicateShare = 0.05): { unique: Ev[]; batches: Ev[][] } {
   const cycleStart = cycleContaining(new Date(), TZ).start.getTime();
   const from = Math.max(cycleStart, Date.now() - 3600_000);
   const span = Date.now() - 1000 - from;
-  const uniqueCount = Math.round(EVENTS * 0.95);
+  const uniqueCount = Math.round(events * (1 - duplicateShare));
   const tag = randomBytes(3).toString('hex');
   const unique: Ev[] = Array.from({ length: uniqueCount }, (_, i) => ({
     eventId: `b-${tag}-${i}`,
@@ -54,7 +59,7 @@ function makeEvents(): { unique: Ev[]; batches: Ev[][] } {
     outputTokens: Math.floor(Math.random() * 1000),
     occurredAt: new Date(from + Math.floor(Math.random() * span)).toISOString(),
   }));
-  const all = [...unique, ...Array.from({ length: EVENTS - uniqueCount }, () => unique[Math.floor(Math.random() * uniqueCount)])];
+  const all = [...unique, ...Array.from({ length: events - uniqueCount }, () => unique[Math.floor(Math.random() * uniqueCount)])];
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [all[i], all[j]] = [all[j], all[i]];
@@ -64,20 +69,43 @@ function makeEvents(): { unique: Ev[]; batches: Ev[][] } {
   return { unique, batches };
 }
 
+const refusals: Record<string, number> = {};
+
+/** Posts one batch, sending it again after a 429 or 503 as a gateway does (same eventIds). */
+async function post(batch: Ev[], key: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${PORT}/v1/usage-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ events: batch }),
+    });
+    if (res.status === 202) return;
+    const text = await res.text();
+    if (res.status !== 429 && res.status !== 503) throw new Error(`ingest answered ${res.status}: ${text}`);
+    refusals[res.status] = (refusals[res.status] ?? 0) + 1;
+    await sleep(250);
+  }
+}
+
 async function postAll(batches: Ev[][], key: string): Promise<void> {
   let next = 0;
   const sender = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++];
-      const res = await fetch(`http://127.0.0.1:${PORT}/v1/usage-events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ events: batch }),
-      });
-      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-    }
+    while (next < batches.length) await post(batches[next++], key);
   };
   await Promise.all(Array.from({ length: 8 }, sender));
+}
+
+/** Open loop: one batch every BATCH / rate seconds, whatever the answers take. */
+async function postSteady(batches: Ev[][], eventsPerSec: number, key: string): Promise<void> {
+  const intervalMs = (BATCH / eventsPerSec) * 1000;
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < batches.length; i++) {
+    const due = started + i * intervalMs;
+    if (due > Date.now()) await sleep(due - Date.now());
+    inFlight.push(post(batches[i], key));
+  }
+  await Promise.all(inFlight);
 }
 
 async function waitRecorded(url: string, expected: number): Promise<void> {
@@ -136,6 +164,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     await postAll(batches, key);
     const posted = Date.now();
+    const floodRefusals = { ...refusals };
     await waitRecorded(url, unique.length);
     const seconds = (Date.now() - started) / 1000;
     const rss = workers.map((w) => peakRssMiB(w.pid!));
@@ -146,8 +175,13 @@ async function main(): Promise<void> {
       redis: round(cpuSecondsOf('redis-server') - cpuBefore.redis),
     };
     const { latencies, jobs } = await completedJobs(prefix);
-    const baselineSeconds = await baseline(url, batches.flat());
     const rate = EVENTS / seconds;
+    const steadyRate = Math.round(rate * STEADY_FRACTION);
+    const steady = makeEvents(Math.round((steadyRate * STEADY_SECONDS) / BATCH) * BATCH, 0);
+    await postSteady(steady.batches, steadyRate, key);
+    await waitRecorded(url, unique.length + steady.unique.length);
+    const fresh = await completedJobs(prefix);
+    const baselineSeconds = await baseline(url, batches.flat());
     const baseRate = EVENTS / baselineSeconds;
     console.log(JSON.stringify({
       events: EVENTS, unique: unique.length, subscribers: SUBSCRIBERS, workers: WORKERS, workerConcurrency: CONCURRENCY, usageLingerMs: linger ?? 'default', batch: BATCH,
@@ -155,7 +189,11 @@ async function main(): Promise<void> {
       baselineSeconds: round(baselineSeconds), baselineEventsPerSec: Math.round(baseRate), ratio: round(rate / baseRate),
       jobs, meanEventsPerJob: Math.round(EVENTS / Math.max(1, jobs)),
       p50JobLatencyMs: percentile(latencies, 50), p99JobLatencyMs: percentile(latencies, 99), workerPeakRssMiB: rss,
-      cpuSecondsDuringPipeline: cpu,
+      cpuSecondsDuringPipeline: cpu, refusalsDuringFlood: floodRefusals, refusalsInAll: refusals,
+      steady: {
+        offeredEventsPerSec: steadyRate, seconds: STEADY_SECONDS, events: steady.unique.length, jobs: fresh.jobs,
+        p50EnqueueToCommitMs: percentile(fresh.latencies, 50), p99EnqueueToCommitMs: percentile(fresh.latencies, 99), targetP99Ms: 2000,
+      },
     }, null, 2));
   } finally {
     await Promise.all([stop(api), ...workers.map(stop)]);

@@ -7,6 +7,7 @@ import { RatingRuns1764300450000 } from './1764300450000-rating-runs';
 import { TopupsAlertsWebhooks1764300500000 } from './1764300500000-topups-alerts-webhooks';
 import { Settlement1764300600000 } from './1764300600000-settlement';
 import { IngestWritePath1764300700000 } from './1764300700000-ingest-write-path';
+import { UnrecordableUsage1764400200000 } from './1764400200000-unrecordable-usage';
 import { Reservations1764400400000 } from './1764400400000-reservations';
 import { BootstrapKeyFlag1764400500000 } from './1764400500000-bootstrap-key-flag';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   TopupsAlertsWebhooks1764300500000,
   Settlement1764300600000,
   IngestWritePath1764300700000,
+  UnrecordableUsage1764400200000,
   Reservations1764400400000,
   BootstrapKeyFlag1764400500000,
 ];

@@ -9,6 +9,7 @@ import { ALL_MODELS, CreatePlanDto, PlanView, UpdatePlanDto } from './dto/plan.d
 import { Model } from './entities/model.entity';
 import { Plan } from './entities/plan.entity';
 import { paginateByCode } from './http/code-page';
+import { overflowingPlanTerms } from './plan-terms';
 
 @Injectable()
 export class PlansService {
@@ -18,6 +19,8 @@ export class PlansService {
   ) {}
 
   async create(dto: CreatePlanDto): Promise<PlanView> {
+    const overflow = overflowingPlanTerms(dto);
+    if (overflow.length > 0) throw badFields(overflow);
     await this.ds.transaction(async (em) => {
       await this.assertModelsExist(dto.models, em);
       try {

@@ -169,6 +169,21 @@ export class AppConfig {
   /** API processes started by `npm start` / main.ts with APP_ROLE=api (Node cluster, one port). */
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   WEB_CONCURRENCY = 1;
+  /** Ingest answers 429 while this many usage jobs wait for a worker (a job holds up to USAGE_JOB_MAX_EVENTS events). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  USAGE_MAX_WAITING_JOBS = 1000;
+
+  /** Ingest answers 429 while the oldest waiting usage job has waited longer than this. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(86_400_000)
+  USAGE_MAX_WAIT_AGE_MS = 30000;
+
+  /** How long the backlog read is reused across requests (the bound is checked without a Redis call per request). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(5000)
+  USAGE_BACKLOG_CACHE_MS = 200;
+
+  /** Longest an ingest request waits for Redis before answering 503 (a disconnected Redis fails at once). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  USAGE_ENQUEUE_TIMEOUT_MS = 2000;
 }
 
 export class ConfigError extends Error {}

@@ -12,6 +12,13 @@ import { JobSchedulerRegistry } from './job-scheduler-registry';
  */
 const queues = Object.values(QUEUES).map((name) => BullModule.registerQueue({ name }));
 
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 100000 },
+};
+
 @Global()
 @Module({
   imports: [
@@ -20,12 +27,7 @@ const queues = Object.values(QUEUES).map((name) => BullModule.registerQueue({ na
       useFactory: (config: AppConfig) => ({
         connection: { ...redisOptionsFromUrl(config.REDIS_URL), maxRetriesPerRequest: null },
         prefix: bullPrefix(config.REDIS_PREFIX),
-        defaultJobOptions: {
-          attempts: 10,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: { age: 24 * 3600, count: 10000 },
-          removeOnFail: { age: 14 * 24 * 3600, count: 100000 },
-        },
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
     ...queues,

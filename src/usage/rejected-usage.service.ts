@@ -6,6 +6,7 @@ import { UsageEventDto } from './dto/usage-event.dto';
 import { BulkRetryView, RejectedUsageFilter, RejectedUsageQuery, RejectedUsageView } from './dto/rejected-usage.dto';
 import { BatchResult, UsageRecorder } from './ledger/usage-recorder.service';
 import { toUsageEvent } from './usage-event';
+import { UNRECORDABLE } from './rejection-reason';
 import { decodeKeyset, encodeKeyset, isIsoInstant } from '../common/pagination/keyset-cursor';
 
 interface Row {
@@ -13,7 +14,9 @@ interface Row {
   event_id: string;
   subscriber_id: string | null;
   reason: string;
-  event: UsageEventDto;
+  event: UsageEventDto | null;
+  /** The body as JSON text, for UNRECORDABLE rows PostgreSQL could not hold as jsonb. */
+  event_text: string | null;
   received_at: Date;
   retried_at: Date | null;
   retry_outcome: string | null;
@@ -60,6 +63,9 @@ export class RejectedUsageService {
     if (row.reason === 'DUPLICATE_CONFLICT') {
       throw new ConflictProblem('NOT_RETRYABLE', 'A DUPLICATE_CONFLICT event is never retried: its eventId belongs to another body');
     }
+    if (row.reason === UNRECORDABLE) {
+      throw new ConflictProblem('NOT_RETRYABLE', 'An UNRECORDABLE event is never retried: its body is what cannot be recorded; send a corrected event');
+    }
     await this.retryRows([row]);
     const [after]: Row[] = await this.dataSource.query(`SELECT * FROM rejected_usage WHERE id = $1`, [id]);
     return toView(after);
@@ -76,7 +82,7 @@ export class RejectedUsageService {
     for (;;) {
       const rows: Row[] = await this.dataSource.query(
         `SELECT * FROM rejected_usage
-         WHERE reason <> 'DUPLICATE_CONFLICT' AND retry_outcome IS DISTINCT FROM 'recorded'
+         WHERE reason NOT IN ('DUPLICATE_CONFLICT', '${UNRECORDABLE}') AND retry_outcome IS DISTINCT FROM 'recorded'
            AND ($1::text IS NULL OR reason = $1) AND ($2::text IS NULL OR subscriber_id = $2) AND id > $3
          ORDER BY id LIMIT ${RETRY_CHUNK}`,
         [filter.reason ?? null, filter.subscriberId ?? null, after],
@@ -92,7 +98,7 @@ export class RejectedUsageService {
   }
 
   private async retryRows(rows: Row[]): Promise<BatchResult> {
-    const events = rows.map((r) => toUsageEvent(r.event));
+    const events = rows.map((r) => toUsageEvent(r.event!));
     return this.recorder.record(events, {
       retry: true,
       afterRecord: (em, result) => markRetried(em, rows, result),
@@ -123,7 +129,7 @@ function toView(r: Row): RejectedUsageView {
     eventId: r.event_id,
     subscriberId: r.subscriber_id,
     reason: r.reason,
-    event: r.event as unknown as Record<string, unknown>,
+    event: (r.event ?? JSON.parse(r.event_text ?? 'null')) as Record<string, unknown>,
     receivedAt: r.received_at.toISOString(),
     retriedAt: r.retried_at ? r.retried_at.toISOString() : null,
     retryOutcome: r.retry_outcome,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import fc from 'fast-check';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { UsageBatchDto } from './dto/usage-event.dto';
+import { MAX_EVENT_TOKENS, MAX_METADATA_DEPTH, UsageBatchDto } from './dto/usage-event.dto';
 import { checkUsageBatch } from './usage-batch.validation';
 
 /** class-validator alone, as the global validation pipe runs it: the reference. */
@@ -18,8 +18,8 @@ const validEvent = fc.record(
     eventId: fc.stringMatching(/^[\x21-\x7e]{1,20}$/),
     subscriberId: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,15}$/),
     model: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,15}$/),
-    inputTokens: fc.nat(),
-    outputTokens: fc.nat(),
+    inputTokens: fc.nat({ max: MAX_EVENT_TOKENS }),
+    outputTokens: fc.nat({ max: MAX_EVENT_TOKENS }),
     occurredAt: fc.date({ min: new Date('2000-01-01Z'), max: new Date('2099-12-31Z'), noInvalidDate: true }).map((d) => d.toISOString()),
     requestId: fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
     reservationId: fc.option(fc.constant('r-1'), { nil: undefined }),
@@ -28,12 +28,22 @@ const validEvent = fc.record(
   { requiredKeys: ['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt'] },
 );
 
+/** An object nested `levels` deep: {a:{a:…{}}}. */
+function nested(levels: number): Record<string, unknown> {
+  let v: Record<string, unknown> = {};
+  for (let i = 1; i < levels; i++) v = { a: v };
+  return v;
+}
+
 /** Values that break one field or another: wrong types, edges of the ranges, look-alikes. */
 const ODD_VALUES: unknown[] = [
   null, true, '', ' ', '1', -1, 0, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, [], {}, [1], { a: 1 }, 'x'.repeat(128), 'x'.repeat(129),
   'a\u0000b', 'a\u007fb', '\uFE0F', 'a\uFE0F', '\u{1F600}'.repeat(100), 'é', 'a b', 'a/b', 'sub@x.y',
   '2026-11-03T08:15:00+08:00', '2026-11-03T08:15:00', '2026-02-30T00:00:00Z', '2026-11-03T08:15:00.1234Z', '2026-11-03 08:15:00Z',
   '2026-11-03T24:00:00Z', '2026-11-03T08:15:00+15:00', { big: 'y'.repeat(5000) },
+  // What PostgreSQL cannot store, or the credit rule cannot rate.
+  '\uD800', 'a\uDC00b', '\u{1F600}\uD83D', MAX_EVENT_TOKENS, MAX_EVENT_TOKENS + 1, 2 ** 31,
+  { note: 'a\u0000b' }, { note: ['\uDFFF'] }, { ['k\u0000']: 1 }, nested(MAX_METADATA_DEPTH), nested(MAX_METADATA_DEPTH + 1),
 ];
 const FIELDS = ['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata'];
 const oddValue = fc.oneof(
@@ -106,6 +116,26 @@ describe('usage batch validation', () => {
     expect(check.ok).toBe(false);
     const paths = !check.ok ? check.errors.map((e) => e.path).sort() : [];
     expect(paths).toEqual(['events[0].colour', 'events[0].inputTokens', 'events[0].occurredAt']);
+  });
+
+  it('refuses, naming the index, what PostgreSQL cannot store or the credit rule cannot rate', () => {
+    const ok = { eventId: 'e1', subscriberId: 's1', model: 'm', inputTokens: 1, outputTokens: 1, occurredAt: '2026-11-03T08:15:00Z' };
+    const check = checkUsageBatch({
+      events: [
+        ok,
+        { ...ok, metadata: { note: 'a\u0000b' } },
+        { ...ok, requestId: 'r\uD800' },
+        { ...ok, metadata: { ['k\uDC00']: 'v' } },
+        { ...ok, outputTokens: MAX_EVENT_TOKENS + 1 },
+        { ...ok, metadata: nested(MAX_METADATA_DEPTH + 1) },
+        { ...ok, reservationId: 'a\u0000' },
+        { ...ok, inputTokens: MAX_EVENT_TOKENS, outputTokens: MAX_EVENT_TOKENS, metadata: nested(MAX_METADATA_DEPTH) },
+      ],
+    });
+    const paths = !check.ok ? check.errors.map((e) => e.path).sort() : [];
+    expect(paths).toEqual([
+      'events[1].metadata', 'events[2].requestId', 'events[3].metadata', 'events[4].outputTokens', 'events[5].metadata', 'events[6].reservationId',
+    ]);
   });
 
   it('refuses a job payload that is not an object, without throwing', () => {

@@ -4,7 +4,10 @@ import { FieldError } from '../common/http/problem';
 import { flattenValidationErrors } from '../common/http/validation-pipe';
 import { isInstant } from '../common/validation/instant.validator';
 import { CODE_PATTERN, EVENT_ID_PATTERN, SUBSCRIBER_ID_PATTERN } from '../common/validation/text.validators';
-import { MAX_BATCH_EVENTS, MAX_JOB_EVENTS, MAX_METADATA_BYTES, UsageBatchDto, UsageEventDto, UsageJobDto } from './dto/usage-event.dto';
+import { unstorableJson } from '../common/validation/storable-text';
+import {
+  MAX_BATCH_EVENTS, MAX_EVENT_TOKENS, MAX_JOB_EVENTS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, UsageBatchDto, UsageEventDto, UsageJobDto,
+} from './dto/usage-event.dto';
 
 /**
  * Validation of usage batches, the hottest input of the service (every model call of every
@@ -39,7 +42,7 @@ const PLAIN_ID = /^[\x20-\x7e]{1,128}$/;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
-const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isTokens = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_EVENT_TOKENS;
 
 function vouchesFor(data: unknown, maxEvents: number): data is UsageBatchDto {
   if (!isPlainObject(data)) return false;
@@ -57,10 +60,11 @@ function vouchesForEvent(e: unknown): e is UsageEventDto {
     typeof e.eventId === 'string' && EVENT_ID_PATTERN.test(e.eventId) &&
     typeof e.subscriberId === 'string' && SUBSCRIBER_ID_PATTERN.test(e.subscriberId) &&
     typeof e.model === 'string' && CODE_PATTERN.test(e.model) &&
-    isCount(e.inputTokens) && isCount(e.outputTokens) &&
+    isTokens(e.inputTokens) && isTokens(e.outputTokens) &&
     isInstant(e.occurredAt) &&
     (e.requestId === undefined || (typeof e.requestId === 'string' && PLAIN_ID.test(e.requestId))) &&
     (e.reservationId === undefined || (typeof e.reservationId === 'string' && PLAIN_ID.test(e.reservationId))) &&
-    (e.metadata === undefined || (isPlainObject(e.metadata) && Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES))
+    (e.metadata === undefined || (isPlainObject(e.metadata) && Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES &&
+      unstorableJson(e.metadata, MAX_METADATA_DEPTH) === null))
   );
 }

@@ -1,16 +1,19 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { QUEUES } from '../queue/queue-names';
 import { UsageEventDto } from './dto/usage-event.dto';
-import { USAGE_BATCH_JOB } from './usage-job';
+import { overloaded } from './usage-backlog';
+import { UsageQueueProducer } from './usage-queue-producer';
 
 interface Group {
   events: UsageEventDto[];
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
   timer: NodeJS.Timeout | null;
 }
+
+/** The usage queue is past its bound: nothing of the request was enqueued. */
+export class UsageBacklogFull extends Error {}
+/** Redis did not take the job in time (unreachable, or too slow): the request may be sent again. */
+export class UsageQueueUnavailable extends Error {}
 
 /**
  * Puts accepted usage requests on the queue, merging those that arrive within USAGE_LINGER_MS of
@@ -21,45 +24,72 @@ interface Group {
  * A request's promise settles only when the job holding its events is in the queue (or failed to
  * get there), so a 202 still means "durably queued". Events keep their arrival order in the job,
  * which is the order the recorder uses to pick the owner of a reused event id.
+ *
+ * Before any of that, the ingest path is bounded (§15): a request is refused whole while the
+ * queue's backlog is past its bound, and answered within USAGE_ENQUEUE_TIMEOUT_MS when Redis
+ * does not take the job.
  */
 @Injectable()
 export class UsageEnqueuer implements OnModuleDestroy {
   private group: Group | null = null;
 
   constructor(
-    @InjectQueue(QUEUES.usageEvents) private readonly queue: Queue,
+    private readonly producer: UsageQueueProducer,
     private readonly config: AppConfig,
   ) {}
 
-  enqueue(events: UsageEventDto[]): Promise<void> {
+  /** Refuses the request when the backlog is past its bound, or Redis cannot tell. */
+  async admit(): Promise<void> {
+    if (!this.producer.connected) throw new UsageQueueUnavailable('Redis is not connected');
+    const backlog = await this.withinTimeout(this.producer.backlog());
+    const reason = overloaded(backlog, { maxWaitingJobs: this.config.USAGE_MAX_WAITING_JOBS, maxWaitAgeMs: this.config.USAGE_MAX_WAIT_AGE_MS });
+    if (reason) throw new UsageBacklogFull(reason);
+  }
+
+  async enqueue(events: UsageEventDto[]): Promise<void> {
+    if (!this.producer.connected) throw new UsageQueueUnavailable('Redis is not connected');
+    await this.withinTimeout(this.merge(events));
+  }
+
+  /** Requests still lingering go to the queue before it closes (their callers get 202 or 503). */
+  async onModuleDestroy(): Promise<void> {
+    await this.flush().catch(() => undefined);
+  }
+
+  private merge(events: UsageEventDto[]): Promise<void> {
     const max = this.config.USAGE_JOB_MAX_EVENTS;
-    if (this.config.USAGE_LINGER_MS === 0) return this.add(events);
-    if (this.group && this.group.events.length + events.length > max) this.flush();
+    if (this.config.USAGE_LINGER_MS === 0) return this.producer.add(events);
+    if (this.group && this.group.events.length + events.length > max) void this.flush();
     const group = (this.group ??= { events: [], waiters: [], timer: null });
     const accepted = new Promise<void>((resolve, reject) => group.waiters.push({ resolve, reject }));
     for (const e of events) group.events.push(e);
-    if (group.events.length >= max) this.flush();
-    else group.timer ??= setTimeout(() => this.flush(), this.config.USAGE_LINGER_MS);
+    if (group.events.length >= max) void this.flush();
+    else group.timer ??= setTimeout(() => void this.flush(), this.config.USAGE_LINGER_MS);
     return accepted;
   }
 
-  /** Requests still lingering go to the queue before it closes. */
-  onModuleDestroy(): void {
-    this.flush();
-  }
-
-  private flush(): void {
+  private flush(): Promise<void> {
     const group = this.group;
-    if (!group) return;
+    if (!group) return Promise.resolve();
     this.group = null;
     if (group.timer) clearTimeout(group.timer);
-    this.add(group.events).then(
+    return this.producer.add(group.events).then(
       () => group.waiters.forEach((w) => w.resolve()),
       (e: unknown) => group.waiters.forEach((w) => w.reject(e)),
     );
   }
 
-  private async add(events: UsageEventDto[]): Promise<void> {
-    await this.queue.add(USAGE_BATCH_JOB, { events });
+  /**
+   * Why a timeout as well as the fast-failing connection: a command already sent when Redis
+   * stops answering (a hung server, a network cut without a reset) would wait for the socket.
+   * A job that still lands after its request got a 503 is harmless: the producer resends the
+   * same eventIds and the repeat is a no-op.
+   */
+  private withinTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UsageQueueUnavailable('Redis did not answer in time')), this.config.USAGE_ENQUEUE_TIMEOUT_MS);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 }

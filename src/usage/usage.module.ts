@@ -11,11 +11,13 @@ import { RejectedUsageController, UsageController } from './usage.controller';
 import { RejectedUsageService } from './rejected-usage.service';
 import { UsageQueryService } from './usage-query.service';
 import { RejectedUsageRetryJobs } from './rejected-usage-retry.jobs';
+import { UsageJobRecorder } from './usage-job-recorder.service';
+import { UsageQueueProducer } from './usage-queue-producer';
 
 @Module({
   imports: [SubscriptionsModule, CatalogModule, AlertsModule, ReservationsModule],
-  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, RejectedUsageRetryJobs],
+  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, RejectedUsageRetryJobs, UsageJobRecorder, UsageQueueProducer],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
-  exports: [UsageRecorder, UsageLedgerRepository, RejectedUsageService],
+  exports: [UsageRecorder, UsageLedgerRepository, RejectedUsageService, UsageJobRecorder],
 })
 export class UsageModule {}

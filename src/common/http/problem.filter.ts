@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { BillingRuleError } from '../../billing-rules/billing-rule-error';
 import { DomainException } from './domain.exception';
 import { PROBLEM_CONTENT_TYPE, Problem, problem } from './problem';
 
@@ -32,7 +33,13 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(exception.status, exception.message, { code: exception.code, errors: exception.errors });
     }
     if (exception instanceof HttpException) return this.fromHttp(exception);
+    if (isDatabaseUnreachable(exception)) return problem(503, 'The database is unavailable; retry later', { code: 'DATABASE_UNAVAILABLE' });
     if (exception instanceof QueryFailedError) return this.fromDatabase(exception as QueryFailedError<Error>);
+    // A billing rule refuses only figures it was given; they came from the request or from terms
+    // the request points at, so it is bad input (the rule's message names the figure), never a 500.
+    if (exception instanceof BillingRuleError) {
+      return problem(400, exception.message, { code: exception.code, errors: [{ path: '', message: exception.message }] });
+    }
     return problem(500, 'An unexpected error occurred; it has been logged.');
   }
 
@@ -63,4 +70,16 @@ export class ProblemFilter implements ExceptionFilter {
     }
     return problem(500, 'An unexpected database error occurred; it has been logged.');
   }
+}
+
+/**
+ * A lost or refused database connection (the server restarting, a terminated backend, a
+ * database closed to connections) is the moment's fault, not a bug: 503, so clients retry.
+ */
+function isDatabaseUnreachable(e: unknown): boolean {
+  const err = (e instanceof QueryFailedError ? e.driverError : e) as { code?: unknown; message?: unknown } | null;
+  if (!err || typeof err !== 'object') return false;
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (code.startsWith('08') || code.startsWith('57P') || code === '55000' || code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
+  return typeof err.message === 'string' && /^Connection terminated/.test(err.message);
 }

@@ -3,11 +3,11 @@ import { IsIn } from 'class-validator';
 import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { IsSubscriberId } from '../../common/validation/text.validators';
-import { REJECTION_REASONS, RejectionReason } from '../rejection-reason';
+import { REJECTED_USAGE_REASONS, RejectedUsageReason } from '../rejection-reason';
 
 export class RejectedUsageFilter {
-  @ApiPropertyOptional({ enum: REJECTION_REASONS }) @OptionalField() @IsIn(REJECTION_REASONS)
-  reason?: RejectionReason;
+  @ApiPropertyOptional({ enum: REJECTED_USAGE_REASONS }) @OptionalField() @IsIn(REJECTED_USAGE_REASONS)
+  reason?: RejectedUsageReason;
 
   @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
   subscriberId?: string;
@@ -19,7 +19,7 @@ export class RejectedUsageView {
   @ApiProperty() id: string;
   @ApiProperty() eventId: string;
   @ApiProperty({ nullable: true, type: String }) subscriberId: string | null;
-  @ApiProperty({ enum: REJECTION_REASONS }) reason: string;
+  @ApiProperty({ enum: REJECTED_USAGE_REASONS }) reason: string;
   @ApiProperty({ type: Object }) event: Record<string, unknown>;
   @ApiProperty() receivedAt: string;
   @ApiProperty({ nullable: true, type: String }) retriedAt: string | null;

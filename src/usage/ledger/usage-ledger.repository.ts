@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MembershipSpan } from '../event-screening';
 import { UsageEvent } from '../usage-event';
+import { UnrecordableRow } from '../unrecordable-event';
+import { UNRECORDABLE } from '../rejection-reason';
 
 export interface ClaimedIds {
   claimed: Set<string>;
@@ -156,6 +158,17 @@ export class UsageLedgerRepository {
         rows.map((r) => r.reason),
         rows.map((r) => JSON.stringify(r.event.raw)),
       ],
+    );
+  }
+
+  /** Idempotent like insertRejected: the body hash is over the stored text. */
+  async insertUnrecordable(em: EntityManager, rows: UnrecordableRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await em.query(
+      `INSERT INTO rejected_usage (event_id, body_hash, subscriber_id, reason, event_text)
+       SELECT i, h, s, '${UNRECORDABLE}', t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(i, h, s, t)
+       ON CONFLICT (event_id, body_hash) DO NOTHING`,
+      [rows.map((r) => r.eventId), rows.map((r) => r.bodyHash), rows.map((r) => r.subscriberId), rows.map((r) => r.eventText)],
     );
   }
 

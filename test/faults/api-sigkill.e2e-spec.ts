@@ -1,0 +1,73 @@
+import { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { TestApp, startTestApp } from '../support/test-app';
+import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
+import { drainUsageQueue } from '../support/usage';
+import { stopProcess } from '../support/worker-process';
+import { expectBucketsMatchLedger, expectEveryAcceptedEventRecordedOnce } from '../support/accepted-events';
+import { IngestLoad, spawnApi, until, waitForHttp } from '../support/ingest-load';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+const KILLS = 2;
+const BATCHES = 240;
+const EVENTS_PER_BATCH = 25;
+
+/**
+ * §15: a 202 is answered only once the events are in Redis, so killing the API process in the
+ * middle of requests loses no accepted event; the requests it never answered are sent again by
+ * the gateway with the same eventIds and are recorded once.
+ */
+describe('fault: the API process is SIGKILLed in the middle of requests', () => {
+  let t: TestApp;
+  let api: ChildProcess | null = null;
+
+  beforeAll(async () => {
+    // This process is the worker (and the fixtures' admin API); the ingest API is a child process.
+    t = await startTestApp({ APP_ROLE: 'all', USAGE_LINGER_MS: '20' });
+    await createModel(t, 'm1');
+    await createPlan(t, { code: 'solo' });
+    for (let i = 0; i < 10; i++) await subscribe(t, await createAccount(t), 'solo', [{ subscriberId: `86139000000${i}` }]);
+  });
+  afterAll(async () => {
+    if (api) await stopProcess(api, 'SIGKILL');
+    await t.close();
+  });
+
+  it('every event answered 202 is recorded exactly once', async () => {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const load = new IngestLoad(() => baseUrl, await t.keyFor('gateway'));
+    load.add(BATCHES, EVENTS_PER_BATCH, Array.from({ length: 10 }, (_, i) => `86139000000${i}`), 'm1');
+    const start = async () => {
+      api = spawnApi(t, port, { USAGE_LINGER_MS: '20' });
+      await waitForHttp(baseUrl);
+    };
+    await start();
+    for (let k = 1; k <= KILLS; k++) {
+      const sending = load.sendPending(8);
+      const before = load.acceptedCount;
+      // Kill once some requests of this round have been answered and others are in flight.
+      await until(() => load.acceptedCount >= before + 10 * EVENTS_PER_BATCH, 30_000, 'requests to be accepted');
+      await stopProcess(api!, 'SIGKILL');
+      await sending;
+      await start();
+    }
+    await load.sendUntilAccepted(8);
+    await drainUsageQueue(t, 60_000);
+    expect(load.accepted.size).toBe(BATCHES * EVENTS_PER_BATCH);
+    await expectEveryAcceptedEventRecordedOnce(t.db, load.accepted, load.sent);
+    await expectBucketsMatchLedger(t.db);
+    // Weights 1/1: credits = tokens; event i of a batch has 1 + i % 9 input and i % 5 output tokens.
+    const perBatch = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => 1 + (i % 9) + (i % 5)).reduce((a, b) => a + b, 0);
+    const [{ credits }] = await t.db.query('SELECT sum(credits)::int AS credits FROM usage_ledger');
+    expect(credits).toBe(BATCHES * perBatch);
+    process.stdout.write(`api-sigkill: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${KILLS} kills, statuses ${JSON.stringify(load.statuses)}\n`);
+  }, 120_000);
+});

@@ -1,0 +1,41 @@
+import { DataSource } from 'typeorm';
+
+/**
+ * §6/§15's promise, checked after a fault: every event that was answered 202 is in the usage
+ * ledger or in rejected usage exactly once, and no event that was sent (answered or not) is
+ * there twice. Returns nothing; fails the test with the list of differences.
+ * (The verifier of issue 12 is meant to be called from here as well.)
+ */
+export async function expectEveryAcceptedEventRecordedOnce(db: DataSource, accepted: Iterable<string>, sent: Iterable<string> = []): Promise<void> {
+  const acceptedIds = [...new Set(accepted)];
+  const allIds = [...new Set([...acceptedIds, ...sent])];
+  const counts = await recordCounts(db, allIds);
+  const missingOrDoubled = acceptedIds.filter((id) => (counts.get(id) ?? 0) !== 1).map((id) => ({ eventId: id, times: counts.get(id) ?? 0 }));
+  const doubled = allIds.filter((id) => (counts.get(id) ?? 0) > 1).map((id) => ({ eventId: id, times: counts.get(id) }));
+  expect({ missingOrDoubled, doubled }).toEqual({ missingOrDoubled: [], doubled: [] });
+}
+
+/** How often each id is recorded: ledger rows plus its own rejections (a conflicting body's row does not count). */
+async function recordCounts(db: DataSource, ids: string[]): Promise<Map<string, number>> {
+  const rows: { event_id: string; n: number }[] = await db.query(
+    `SELECT event_id, count(*)::int AS n FROM (
+       SELECT event_id FROM usage_ledger WHERE event_id = ANY($1::text[])
+       UNION ALL
+       SELECT event_id FROM rejected_usage WHERE event_id = ANY($1::text[]) AND reason <> 'DUPLICATE_CONFLICT'
+     ) r GROUP BY event_id`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.event_id, r.n]));
+}
+
+/** Every bucket's drawn credits (granted − remaining) equal the draws the ledger holds for it. */
+export async function expectBucketsMatchLedger(db: DataSource): Promise<void> {
+  const differences = await db.query(
+    `SELECT b.id, b.granted_credits - b.remaining_credits AS drawn, COALESCE(u.credits, 0) AS ledger
+     FROM buckets b
+     LEFT JOIN (SELECT (d->>'bucketId')::uuid AS id, sum((d->>'credits')::bigint) AS credits
+                FROM usage_ledger, jsonb_array_elements(draws) d GROUP BY 1) u ON u.id = b.id
+     WHERE b.granted_credits - b.remaining_credits <> COALESCE(u.credits, 0)`,
+  );
+  expect(differences).toEqual([]);
+}
