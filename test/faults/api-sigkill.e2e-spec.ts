@@ -26,7 +26,7 @@ const EVENTS_PER_BATCH = 25;
  */
 describe('fault: the API process is SIGKILLed in the middle of requests', () => {
   let t: TestApp;
-  let api: ChildProcess | null = null;
+  const apis: ChildProcess[] = [];
 
   beforeAll(async () => {
     // This process is the worker (and the fixtures' admin API); the ingest API is a child process.
@@ -36,28 +36,34 @@ describe('fault: the API process is SIGKILLed in the middle of requests', () => 
     for (let i = 0; i < 10; i++) await subscribe(t, await createAccount(t), 'solo', [{ subscriberId: `86139000000${i}` }]);
   });
   afterAll(async () => {
-    if (api) await stopProcess(api, 'SIGKILL');
+    await Promise.all(apis.map((a) => stopProcess(a, 'SIGKILL')));
     await t.close();
   });
 
   it('every event answered 202 is recorded exactly once', async () => {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
+    let baseUrl = '';
     const load = new IngestLoad(() => baseUrl, await t.keyFor('gateway'));
     load.add(BATCHES, EVENTS_PER_BATCH, Array.from({ length: 10 }, (_, i) => `86139000000${i}`), 'm1');
-    const start = async () => {
-      api = spawnApi(t, port, { USAGE_LINGER_MS: '20' });
-      await waitForHttp(baseUrl);
+    // The next API process boots while the current one serves, so a kill costs no boot time.
+    const boot = async () => {
+      const port = await freePort();
+      const child = spawnApi(t, port, { USAGE_LINGER_MS: '20' });
+      apis.push(child);
+      await waitForHttp(`http://127.0.0.1:${port}`);
+      return { child, url: `http://127.0.0.1:${port}` };
     };
-    await start();
+    let current = await boot();
+    baseUrl = current.url;
     for (let k = 1; k <= KILLS; k++) {
+      const next = boot();
       const sending = load.sendPending(8);
       const before = load.acceptedCount;
       // Kill once some requests of this round have been answered and others are in flight.
       await until(() => load.acceptedCount >= before + 10 * EVENTS_PER_BATCH, 30_000, 'requests to be accepted');
-      await stopProcess(api!, 'SIGKILL');
+      await stopProcess(current.child, 'SIGKILL');
       await sending;
-      await start();
+      current = await next;
+      baseUrl = current.url;
     }
     await load.sendUntilAccepted(8);
     await drainUsageQueue(t, 60_000);
