@@ -7,7 +7,7 @@ import { createAccount, createModel, createPlan, subscribe } from '../support/fi
 import { TEST_PG_URL } from '../support/test-env';
 import { drainUsageQueue } from '../support/usage';
 import { spawnWorker, stopProcess } from '../support/worker-process';
-import { expectBucketsMatchLedger, expectEveryAcceptedEventRecordedOnce } from '../support/accepted-events';
+import { expectBucketsMatchLedger, expectEveryAcceptedEventRecordedOnce, expectVerifierFindsNothing } from '../support/accepted-events';
 import { IngestLoad, until } from '../support/ingest-load';
 
 const BATCHES = 160;
@@ -73,6 +73,7 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
     expect(load.accepted.size).toBe(BATCHES * EVENTS_PER_BATCH);
     await expectEveryAcceptedEventRecordedOnce(t.db, load.accepted, load.sent);
     await expectBucketsMatchLedger(t.db);
+    await expectVerifierFindsNothing(t.app);
     // Refused requests say "retry later", never "server error".
     expect(Object.keys(load.statuses).filter((s) => s.startsWith('5') && s !== '503')).toEqual([]);
     const perBatch = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => 1 + (i % 9) + (i % 5)).reduce((a, b) => a + b, 0);
@@ -115,6 +116,7 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
       [accountId],
     );
     expect(charges).toEqual({ n: 2 * BILLED, cycles: 2 * BILLED, fen: 2 * BILLED * FEE_FEN });
+    await expectVerifierFindsNothing(t.app);
     process.stdout.write(`postgres-bill-run: ${BILLED} subscriptions, progress at the outage ${atOutage}, 2 s outage + termination; charges ${JSON.stringify(charges)}\n`);
   }, 120_000);
 });

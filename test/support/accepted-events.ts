@@ -1,10 +1,11 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Verifier } from '../../src/verification/verifier.service';
 
 /**
  * §6/§15's promise, checked after a fault: every event that was answered 202 is in the usage
  * ledger or in rejected usage exactly once, and no event that was sent (answered or not) is
  * there twice. Returns nothing; fails the test with the list of differences.
- * (The verifier of issue 12 is meant to be called from here as well.)
  */
 export async function expectEveryAcceptedEventRecordedOnce(db: DataSource, accepted: Iterable<string>, sent: Iterable<string> = []): Promise<void> {
   const acceptedIds = [...new Set(accepted)];
@@ -38,4 +39,10 @@ export async function expectBucketsMatchLedger(db: DataSource): Promise<void> {
      WHERE b.granted_credits - b.remaining_credits <> COALESCE(u.credits, 0)`,
   );
   expect(differences).toEqual([]);
+}
+
+/** The verifier recomputes every balance, counter, charge, invoice and settlement batch: no difference. */
+export async function expectVerifierFindsNothing(app: INestApplicationContext): Promise<void> {
+  const report = await app.get(Verifier).run();
+  expect({ totalDifferences: report.summary.totalDifferences, differences: report.differences }).toEqual({ totalDifferences: 0, differences: [] });
 }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsString, Length, Matches, ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
 
-// eslint-disable-next-line no-control-regex
+ 
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;

@@ -13,6 +13,7 @@ import { ModelRatesService } from '../../catalog/model-rates.service';
 import { lockAndLoadStates } from './subscription-states';
 import { ReservationsRepository, Settlement } from '../../reservations/reservations.repository';
 import { RejectedRow, UsageLedgerRepository } from './usage-ledger.repository';
+import { Clock } from '../../common/clock/clock';
 
 export type EventOutcome = 'recorded' | 'duplicate' | RejectionReason;
 
@@ -47,10 +48,11 @@ export class UsageRecorder {
     private readonly modelRates: ModelRatesService,
     private readonly alerts: AlertDetector,
     private readonly holds: ReservationsRepository,
+    private readonly clock: Clock,
   ) {}
 
   async record(input: UsageEvent[], opts: RecordOptions = {}): Promise<BatchResult> {
-    const now = opts.now ?? new Date();
+    const now = opts.now ?? this.clock.now();
     const events = [...input].sort(byOccurrence);
     return this.dataSource.transaction('READ COMMITTED', async (em) => {
       const result = await this.recordIn(em, events, now, opts.retry ?? false);
