@@ -8,6 +8,7 @@ import { CycleRoller } from './cycle-roller.service';
 import { CycleRollWriter } from './cycle-roll.writer';
 import { ClosedCyclesWriter } from './closed-cycles.writer';
 import { TopupBucketsWriter } from './topup-buckets.writer';
+import { UsageDebitsWriter } from './usage-debits.writer';
 import { MembersService } from './members.service';
 import { SubscriptionLifecycleService } from './subscription-lifecycle.service';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -20,8 +21,8 @@ import { Subscription } from './entities/subscription.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, Cycle, BucketRow, Member, MemberCycleUsage]), AccountsModule, CatalogModule, ReservationsModule],
-  providers: [CycleRoller, CycleRollWriter, ClosedCyclesWriter, TopupBucketsWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
+  providers: [CycleRoller, CycleRollWriter, ClosedCyclesWriter, TopupBucketsWriter, UsageDebitsWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
   controllers: [SubscriptionsController],
-  exports: [CycleRoller, ClosedCyclesWriter, TopupBucketsWriter, SubscriptionsService, SubscriptionLifecycleService, BalanceService],
+  exports: [CycleRoller, ClosedCyclesWriter, TopupBucketsWriter, UsageDebitsWriter, SubscriptionsService, SubscriptionLifecycleService, BalanceService],
 })
 export class SubscriptionsModule {}

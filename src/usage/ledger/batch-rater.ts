@@ -6,7 +6,8 @@ import { RejectionReason } from '../rejection-reason';
 import { UsageEvent } from '../usage-event';
 import { ModelRateBook } from './model-rate-book';
 import { SubscriptionState, lockAndLoadStates } from './subscription-states';
-import { LedgerRow, UsageLedgerRepository } from './usage-ledger.repository';
+import { LedgerRow } from './usage-ledger.repository';
+import { MemberUsage, UsageDebitsWriter } from '../../subscriptions/usage-debits.writer';
 
 export const overageTerms = (p: Plan): OverageTerms => ({ mode: p.overageMode, ratePerMillionFen: p.overageRatePerMillionFen, capFen: p.overageCapFen });
 
@@ -18,13 +19,13 @@ export const overageTerms = (p: Plan): OverageTerms => ({ mode: p.overageMode, r
  */
 export class BatchRater {
   readonly ledgerRows: LedgerRow[] = [];
-  readonly memberUsage = new Map<string, { cycleId: string; subscriberId: string; credits: number }>();
+  readonly memberUsage = new Map<string, MemberUsage>();
   private readonly debits = new Map<string, number>();
   private readonly cycleTotals = new Map<string, { overage: number; unbilled: number }>();
 
   constructor(
     private readonly em: EntityManager,
-    private readonly repo: UsageLedgerRepository,
+    private readonly debitsWriter: UsageDebitsWriter,
     private readonly roller: CycleRoller,
     private readonly rates: ModelRateBook,
     private readonly states: Map<string, SubscriptionState>,
@@ -68,8 +69,8 @@ export class BatchRater {
   }
 
   async flush(): Promise<void> {
-    await this.repo.debitBuckets(this.em, this.debits);
-    await this.repo.addCycleTotals(this.em, this.cycleTotals);
+    await this.debitsWriter.debitBuckets(this.em, this.debits);
+    await this.debitsWriter.addCycleTotals(this.em, this.cycleTotals);
     this.debits.clear();
     this.cycleTotals.clear();
   }

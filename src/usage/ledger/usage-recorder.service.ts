@@ -14,6 +14,7 @@ import { lockAndLoadStates } from './subscription-states';
 import { ReservationsRepository, Settlement } from '../../reservations/reservations.repository';
 import { RejectedRow, UsageLedgerRepository } from './usage-ledger.repository';
 import { Clock } from '../../common/clock/clock';
+import { UsageDebitsWriter } from '../../subscriptions/usage-debits.writer';
 
 export type EventOutcome = 'recorded' | 'duplicate' | RejectionReason;
 
@@ -49,6 +50,7 @@ export class UsageRecorder {
     private readonly alerts: AlertDetector,
     private readonly holds: ReservationsRepository,
     private readonly clock: Clock,
+    private readonly debits: UsageDebitsWriter,
   ) {}
 
   async record(input: UsageEvent[], opts: RecordOptions = {}): Promise<BatchResult> {
@@ -80,7 +82,7 @@ export class UsageRecorder {
     const rates = new ModelRateBook(await this.modelRates.ratesOf([...new Set(placed.map((p) => p.event.model))], em));
     const from = placed.length && placed[0].event.occurredAt.getTime() < now.getTime() ? placed[0].event.occurredAt : now;
     const states = await lockAndLoadStates(em, placed.map((p) => p.subscriptionId), from);
-    const rater = new BatchRater(em, this.repo, this.roller, rates, states, now);
+    const rater = new BatchRater(em, this.debits, this.roller, rates, states, now);
     for (const { event, subscriptionId } of placed) {
       const outcome = await rater.rate(event, subscriptionId);
       if (outcome === 'recorded') result.outcomes.set(event.eventId, 'recorded');
@@ -89,7 +91,7 @@ export class UsageRecorder {
     await rater.flush();
     await this.repo.insertLedger(em, rater.ledgerRows);
     await this.holds.settle(em, settlementsOf(rater.ledgerRows), now);
-    await this.repo.addMemberUsage(em, rater.memberUsage);
+    await this.debits.addMemberUsage(em, rater.memberUsage);
     const touched = new Set(rater.ledgerRows.map((r) => r.subscriptionId));
     await this.alerts.afterUsage(em, [...touched].filter((id) => mayAlert(rater.stateOf(id)!, now)), now);
     await this.repo.insertRejected(em, rejected);
