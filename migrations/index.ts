@@ -10,6 +10,7 @@ import { IngestWritePath1764300700000 } from './1764300700000-ingest-write-path'
 import { UnrecordableUsage1764400200000 } from './1764400200000-unrecordable-usage';
 import { Reservations1764400400000 } from './1764400400000-reservations';
 import { BootstrapKeyFlag1764400500000 } from './1764400500000-bootstrap-key-flag';
+import { UsableBuckets1764400800000 } from './1764400800000-usable-buckets';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   UnrecordableUsage1764400200000,
   Reservations1764400400000,
   BootstrapKeyFlag1764400500000,
+  UsableBuckets1764400800000,
 ];

@@ -4,6 +4,7 @@ import { Plan } from '../catalog/entities/plan.entity';
 import { heldCreditsFrom } from '../reservations/held-credits';
 import { AlertCandidate, UsageFacts } from './alert-rules';
 import { dbInt, dbIntOrNull } from '../database/db-integer';
+import { BalanceSql, spendable } from '../subscriptions/balance-read-model';
 
 interface FactsRow {
   subscription_id: string;
@@ -40,12 +41,10 @@ export class AlertsRepository {
       `SELECT s.id AS subscription_id, c.id AS cycle_id, c.allowance_credits, c.overage_credits,
               p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen,
               (SELECT COALESCE(SUM(u.used_credits), 0) FROM member_cycle_usage u WHERE u.cycle_id = c.id) AS used_credits,
-              (SELECT COALESCE(SUM(b.remaining_credits), 0) FROM buckets b
-                WHERE b.subscription_id = s.id AND b.valid_from <= $2 AND b.expires_at > $2) AS remaining_credits,
-              (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($2) h WHERE h.subscription_id = s.id) AS held_credits,
+              ${BalanceSql.usableCredits('s.id', '$2')} AS remaining_credits,
+              ${BalanceSql.heldCredits('s.id', '$2')} AS held_credits,
               (SELECT json_agg(json_build_object('subscriber_id', m.subscriber_id, 'used', u.used_credits::text, 'cap', m.monthly_cap_credits::text,
-                                                 'held', (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($2) h
-                                                           WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id)::text))
+                                                 'held', ${BalanceSql.heldCredits('s.id', '$2', 'm.subscriber_id')}::text))
                  FROM members m JOIN member_cycle_usage u ON u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id
                 WHERE m.subscription_id = s.id AND m.removed_at IS NULL AND m.monthly_cap_credits IS NOT NULL) AS members
          FROM subscriptions s
@@ -98,7 +97,7 @@ function toFacts(r: FactsRow): UsageFacts {
     allowanceCredits: dbInt(r.allowance_credits, 'cycle allowance_credits'),
     usedCredits: dbInt(r.used_credits, 'cycle used credits'),
     // Held credits count as spent here as in authorization: the alert says what can be spent now.
-    remainingCredits: Math.max(0, dbInt(r.remaining_credits, 'remaining credits') - heldCreditsFrom(r.held_credits)),
+    remainingCredits: spendable(r.remaining_credits, r.held_credits).remainingCredits,
     overage: {
       mode: r.overage_mode,
       ratePerMillionFen: dbInt(r.overage_rate_per_million_fen, 'plan overage rate'),

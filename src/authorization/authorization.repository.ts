@@ -4,6 +4,7 @@ import { preparedQuery } from '../database/prepared-query';
 import { heldCreditsFrom } from '../reservations/held-credits';
 import { AuthorizationSnapshot } from './authorization-decision';
 import { dbIntOrNull } from '../database/db-integer';
+import { BalanceSql } from '../subscriptions/balance-read-model';
 
 interface SnapshotRow {
   subscription_id: string;
@@ -39,13 +40,11 @@ const SNAPSHOT_SQL = `
   SELECT s.id AS subscription_id, s.status, c.end_at AS cycle_end_at,
          p.models AS plan_models, p.overage_mode, p.overage_rate_per_million_fen, p.overage_cap_fen,
          c.overage_credits AS cycle_overage_credits, mo.status AS model_status,
-         (SELECT COALESCE(SUM(b.remaining_credits), 0) FROM buckets b
-           WHERE b.subscription_id = s.id AND b.expires_at > $3 AND b.valid_from <= $3 AND b.remaining_credits > 0) AS bucket_credits,
-         (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($3) h WHERE h.subscription_id = s.id) AS held_credits,
+         ${BalanceSql.usableCredits('s.id', '$3')} AS bucket_credits,
+         ${BalanceSql.heldCredits('s.id', '$3')} AS held_credits,
          (SELECT u.used_credits FROM member_cycle_usage u
            WHERE u.cycle_id = c.id AND u.subscriber_id = m.subscriber_id) AS member_used_credits,
-         (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($3) h
-           WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id) AS member_held_credits,
+         ${BalanceSql.heldCredits('s.id', '$3', 'm.subscriber_id')} AS member_held_credits,
          m.monthly_cap_credits
     FROM ((SELECT cur.subscriber_id, cur.subscription_id, cur.monthly_cap_credits, NULL::timestamptz AS removed_at
              FROM members cur WHERE cur.subscriber_id = $1 AND cur.removed_at IS NULL)

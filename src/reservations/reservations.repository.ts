@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
 import { heldCreditsFrom } from './held-credits';
 import { dbInt } from '../database/db-integer';
+import { BalanceSql } from '../subscriptions/balance-read-model';
 
 export type ClosedAs = 'settled' | 'released' | 'expired';
 
@@ -133,10 +134,10 @@ export class ReservationsRepository {
     return rows.length;
   }
 
-  /** Credits held on the subscription's pool at `now`, through the one definition of a hold, held_credits(). */
+  /** Credits held on the subscription's pool at `now`, through the balance read model. */
   async heldCredits(em: EntityManager, subscriptionId: string, now: Date): Promise<number> {
     const [row]: { held: string }[] = await em.query(
-      `SELECT COALESCE(SUM(h.credits), 0) AS held FROM held_credits($2) h WHERE h.subscription_id = $1`,
+      `SELECT ${BalanceSql.heldCredits('$1', '$2')} AS held`,
       [subscriptionId, now.toISOString()],
     );
     return heldCreditsFrom(row.held);

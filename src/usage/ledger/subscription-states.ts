@@ -6,6 +6,7 @@ import { Subscription } from '../../subscriptions/entities/subscription.entity';
 import { heldCreditsFrom } from '../../reservations/held-credits';
 import { SUBSCRIPTION_COLUMNS, SubscriptionRow, subscriptionFromRow } from '../../subscriptions/subscription-row';
 import { dbInt, dbIntOrNull, dbIntOrZero } from '../../database/db-integer';
+import { BalanceSql } from '../../subscriptions/balance-read-model';
 
 /** What rating an event needs to know about its subscription, held in memory for one batch. */
 export interface SubscriptionState {
@@ -63,7 +64,7 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
             c.start_at AS c_start, c.end_at AS c_end, c.plan_code AS c_plan, c.overage_credits AS c_overage,
             c.allowance_credits AS c_allowance,
             (SELECT SUM(u.used_credits) FROM member_cycle_usage u WHERE u.cycle_id = c.id) AS c_used,
-            (SELECT COALESCE(SUM(h.credits), 0) FROM held_credits($2) h WHERE h.subscription_id = s.id) AS held,
+            ${BalanceSql.heldCredits('s.id', '$2')} AS held,
             EXISTS (SELECT 1 FROM members m WHERE m.subscription_id = s.id AND m.removed_at IS NULL AND m.monthly_cap_credits IS NOT NULL)
               AS has_member_caps,
             p.code AS p_code, p.models AS p_models, p.overage_mode AS p_mode, p.overage_rate_per_million_fen AS p_rate,
