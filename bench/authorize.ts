@@ -24,7 +24,9 @@ async function seed(url: string): Promise<void> {
   const cycle = cycleContaining(new Date(), 'Asia/Shanghai');
   await c.query(`INSERT INTO providers (code, name) VALUES ('bench', 'Bench')`);
   await c.query(`INSERT INTO models (code, provider_code) VALUES ('bench-model', 'bench')`);
-  await c.query(`INSERT INTO model_rates (model_code, effective_from, input_weight_scaled, output_weight_scaled, provider_input_price_per_million_fen, provider_output_price_per_million_fen) VALUES ('bench-model', '1970-01-01Z', 10000, 10000, 100, 100)`);
+  await c.query(
+    `INSERT INTO model_rates (model_code, effective_from, input_weight_scaled, output_weight_scaled, provider_input_price_per_million_fen, provider_output_price_per_million_fen) VALUES ('bench-model', '1970-01-01Z', 10000, 10000, 100, 100)`,
+  );
   await c.query(`INSERT INTO plans (code, name, kind, monthly_fee_fen, allowance_credits, models, max_members, overage_mode, overage_rate_per_million_fen, overage_cap_fen, rollover_percent, rollover_max_credits)
                  VALUES ('bench', 'Bench', 'personal', 990, 10000000, '{*}', 1, 'payg', 300, 5000, 0, 0)`);
   await seedPersonalSubscriptions(c, SUBSCRIBERS, cycle);
@@ -69,12 +71,26 @@ async function measure(apiPid: number, targets: Record<string, Target>) {
     const r = await cannon({ ...target, connections: 20, duration: SECONDS });
     const apiCpuMsPerRequest = Math.round(((treeCpuSeconds(apiPid) - cpu0) * 1000 * 1000) / Math.max(1, r.requests.total)) / 1000;
     max[name] = r.requests.average;
-    out[name] = { maxReqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, apiCpuMsPerRequest, non2xx: r.non2xx, errors: r.errors };
+    out[name] = {
+      maxReqPerSec: Math.round(r.requests.average),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      apiCpuMsPerRequest,
+      non2xx: r.non2xx,
+      errors: r.errors,
+    };
   }
   for (const name of ['authorize', 'authorizeReserve']) {
     const rate = Math.round(max[name] / 2);
     const r = await cannon({ ...targets[name], connections: 20, duration: SECONDS, overallRate: rate });
-    out[`${name}AtHalfMax`] = { offeredReqPerSec: rate, reqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+    out[`${name}AtHalfMax`] = {
+      offeredReqPerSec: rate,
+      reqPerSec: Math.round(r.requests.average),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      non2xx: r.non2xx,
+      errors: r.errors,
+    };
   }
   const ratio = (a: number) => Math.round((a / max.whoami) * 100) / 100;
   return { ...out, ratioAuthorizeToWhoami: ratio(max.authorize), ratioReserveToWhoami: ratio(max.authorizeReserve) };
@@ -87,7 +103,11 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { subscribers: SUBSCRIBERS, secondsPerRun: SECONDS, cpus: os.cpus().length, loadavgBefore: os.loadavg() };
   for (const processes of PROCESS_COUNTS) {
     const api = startRole('api', {
-      DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: `bencha${randomBytes(3).toString('hex')}`, ADMIN_API_KEY: key, PORT: String(PORT),
+      DATABASE_URL: dbUrl(DB),
+      REDIS_URL,
+      REDIS_PREFIX: `bencha${randomBytes(3).toString('hex')}`,
+      ADMIN_API_KEY: key,
+      PORT: String(PORT),
       WEB_CONCURRENCY: String(processes),
     });
     try {
@@ -95,7 +115,8 @@ async function main(): Promise<void> {
       await sleep(processes * 1500);
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
       let i = 0;
-      const body = (extra: object) => () => JSON.stringify({ subscriberId: `sub-${1 + (i++ % SUBSCRIBERS)}`, model: 'bench-model', estimatedCredits: 2000, ...extra });
+      const body = (extra: object) => () =>
+        JSON.stringify({ subscriberId: `sub-${1 + (i++ % SUBSCRIBERS)}`, model: 'bench-model', estimatedCredits: 2000, ...extra });
       const post = (make: () => string): Target => ({
         url: `http://127.0.0.1:${PORT}/v1/authorize`,
         method: 'POST',

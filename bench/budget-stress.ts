@@ -25,7 +25,15 @@ export interface StressSettings {
 
 export interface StressIO {
   authorize(body: { subscriberId: string; model: string; estimatedCredits: number; reserve?: boolean }): Promise<{ allowed: boolean; reservationId?: string }>;
-  sendUsage(event: { eventId: string; subscriberId: string; model: string; inputTokens: number; outputTokens: number; occurredAt: string; reservationId?: string }): Promise<void>;
+  sendUsage(event: {
+    eventId: string;
+    subscriberId: string;
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    occurredAt: string;
+    reservationId?: string;
+  }): Promise<void>;
 }
 
 export interface CallRecord {

@@ -47,12 +47,22 @@ async function main(): Promise<void> {
       const members: StressMember[] = lines.map((subscriberId, m) => ({ subscriberId, capCredits: CAPS[m] ?? null }));
       const subscriptionId = await subscribe(http, members);
       const started = Date.now();
-      const calls = await runBudgetStress({ clients: CLIENTS, members, reserve: run.reserve, estimate: ESTIMATE, spreadPercent: 20, allowAbove: run.allowAbove, model: 'bench-model' }, io, `r${i}-${randomBytes(3).toString('hex')}`);
+      const calls = await runBudgetStress(
+        { clients: CLIENTS, members, reserve: run.reserve, estimate: ESTIMATE, spreadPercent: 20, allowAbove: run.allowAbove, model: 'bench-model' },
+        io,
+        `r${i}-${randomBytes(3).toString('hex')}`,
+      );
       const loopSeconds = (Date.now() - started) / 1000;
       await waitRecorded(pg, subscriptionId, calls.length);
       results.push({ run: run.name, calls: calls.length, loopSeconds, ...(await account(pg, subscriptionId, members, calls)) });
     }
-    console.log(JSON.stringify({ clients: CLIENTS, allowance: ALLOWANCE, estimate: ESTIMATE, members: MEMBERS, caps: CAPS, cpus: os.cpus().length, loadavg: os.loadavg(), results }, null, 2));
+    console.log(
+      JSON.stringify(
+        { clients: CLIENTS, allowance: ALLOWANCE, estimate: ESTIMATE, members: MEMBERS, caps: CAPS, cpus: os.cpus().length, loadavg: os.loadavg(), results },
+        null,
+        2,
+      ),
+    );
   } finally {
     await pg.end();
     await stop(api);
@@ -79,18 +89,47 @@ type Http = ReturnType<typeof httpClient>;
 
 async function setUpCatalog(http: Http): Promise<void> {
   await http.post('/v1/providers', { code: 'bench', name: 'Bench' }, 201);
-  await http.post('/v1/models', { code: 'bench-model', providerCode: 'bench', inputWeight: '1', outputWeight: '1', providerInputPricePerMillionFen: 100, providerOutputPricePerMillionFen: 100 }, 201);
-  await http.post('/v1/plans', {
-    code: 'bench-team', name: 'Bench team', kind: 'business', monthlyFeeFen: 9900, allowanceCredits: ALLOWANCE, models: ['*'], maxMembers: MEMBERS,
-    overage: { mode: 'block', ratePerMillionFen: 0, capFen: null }, rollover: { percent: 0, maxCredits: 0 },
-  }, 201);
+  await http.post(
+    '/v1/models',
+    {
+      code: 'bench-model',
+      providerCode: 'bench',
+      inputWeight: '1',
+      outputWeight: '1',
+      providerInputPricePerMillionFen: 100,
+      providerOutputPricePerMillionFen: 100,
+    },
+    201,
+  );
+  await http.post(
+    '/v1/plans',
+    {
+      code: 'bench-team',
+      name: 'Bench team',
+      kind: 'business',
+      monthlyFeeFen: 9900,
+      allowanceCredits: ALLOWANCE,
+      models: ['*'],
+      maxMembers: MEMBERS,
+      overage: { mode: 'block', ratePerMillionFen: 0, capFen: null },
+      rollover: { percent: 0, maxCredits: 0 },
+    },
+    201,
+  );
 }
 
 /** Backdated to the start of the current cycle, so that the first cycle has the full, unprorated allowance. */
 async function subscribe(http: Http, members: StressMember[]): Promise<string> {
-  const account = (await http.post('/v1/accounts', { externalRef: `BENCH-${randomBytes(4).toString('hex')}`, type: 'enterprise', name: 'Bench' }, 201)) as { id: string };
+  const account = (await http.post('/v1/accounts', { externalRef: `BENCH-${randomBytes(4).toString('hex')}`, type: 'enterprise', name: 'Bench' }, 201)) as {
+    id: string;
+  };
   const startAt = cycleContaining(new Date(), 'Asia/Shanghai').start.toISOString();
-  const body = { accountId: account.id, planCode: 'bench-team', startAt, members: members.map((m) => ({ subscriberId: m.subscriberId, ...(m.capCredits ? { monthlyCapCredits: m.capCredits } : {}) })) };
+  const body = {
+    accountId: account.id,
+    planCode: 'bench-team',
+    startAt,
+    members: members.map((m) => ({ subscriberId: m.subscriberId, ...(m.capCredits ? { monthlyCapCredits: m.capCredits } : {}) })),
+  };
   return ((await http.post('/v1/subscriptions', body, 201)) as { id: string }).id;
 }
 
@@ -111,15 +150,23 @@ async function waitRecorded(pg: Client, subscriptionId: string, expected: number
 }
 
 async function account(pg: Client, subscriptionId: string, members: StressMember[], calls: CallRecord[]) {
-  const { rows: [pool] } = await pg.query(
+  const {
+    rows: [pool],
+  } = await pg.query(
     `SELECT COALESCE(SUM(credits), 0)::bigint AS charged, COALESCE(SUM(unbilled_credits), 0)::bigint AS unbilled FROM usage_ledger WHERE subscription_id = $1`,
     [subscriptionId],
   );
-  const used = async (who: string) => Number((await pg.query(`SELECT COALESCE(SUM(used_credits), 0) AS u FROM member_cycle_usage WHERE subscriber_id = $1`, [who])).rows[0].u);
+  const used = async (who: string) =>
+    Number((await pg.query(`SELECT COALESCE(SUM(used_credits), 0) AS u FROM member_cycle_usage WHERE subscriber_id = $1`, [who])).rows[0].u);
   const clientsPerMember = CLIENTS / members.length;
   const memberCaps = [];
   for (const m of members.filter((x) => x.capCredits !== null)) {
-    const o = overrun(m.capCredits!, await used(m.subscriberId), calls.filter((c) => c.subscriberId === m.subscriberId), clientsPerMember);
+    const o = overrun(
+      m.capCredits!,
+      await used(m.subscriberId),
+      calls.filter((c) => c.subscriberId === m.subscriberId),
+      clientsPerMember,
+    );
     memberCaps.push({ subscriberId: m.subscriberId, ...o, withinBound: o.overCredits <= o.bound });
   }
   const p = overrun(ALLOWANCE, Number(pool.charged), calls, CLIENTS);

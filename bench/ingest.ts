@@ -15,7 +15,21 @@ import { pipeline } from 'node:stream/promises';
 import { cycleContaining } from '../src/billing-rules';
 import { redisOptionsFromUrl, bullPrefix } from '../src/queue/redis-options';
 import { QUEUES } from '../src/queue/queue-names';
-import { REDIS_URL, cpuSeconds, cpuSecondsOf, dbUrl, dropDatabase, freshDatabase, peakRssMiB, percentile, sleep, startRole, stop, seedPersonalSubscriptions, waitForHealth } from './support';
+import {
+  REDIS_URL,
+  cpuSeconds,
+  cpuSecondsOf,
+  dbUrl,
+  dropDatabase,
+  freshDatabase,
+  peakRssMiB,
+  percentile,
+  sleep,
+  startRole,
+  stop,
+  seedPersonalSubscriptions,
+  waitForHealth,
+} from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -29,7 +43,14 @@ const DB = 'tpb_bench_ingest';
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 30);
 const STEADY_FRACTION = Number(process.env.BENCH_STEADY_FRACTION ?? 0.5);
 
-interface Ev { eventId: string; subscriberId: string; model: string; inputTokens: number; outputTokens: number; occurredAt: string }
+interface Ev {
+  eventId: string;
+  subscriberId: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  occurredAt: string;
+}
 
 async function seed(url: string): Promise<void> {
   const c = new Client({ connectionString: url });
@@ -123,7 +144,9 @@ async function baseline(url: string, events: Ev[]): Promise<number> {
   const c = new Client({ connectionString: url });
   await c.connect();
   await c.query(`CREATE TABLE bench_stage (event_id text, subscriber_id text, model text, input_tokens bigint, output_tokens bigint, occurred_at timestamptz)`);
-  await c.query(`CREATE TABLE bench_ledger (event_id text PRIMARY KEY, subscriber_id text, model text, input_tokens bigint, output_tokens bigint, occurred_at timestamptz)`);
+  await c.query(
+    `CREATE TABLE bench_ledger (event_id text PRIMARY KEY, subscriber_id text, model text, input_tokens bigint, output_tokens bigint, occurred_at timestamptz)`,
+  );
   const started = process.hrtime.bigint();
   const lines = (function* () {
     for (const e of events) yield `${e.eventId}\t${e.subscriberId}\t${e.model}\t${e.inputTokens}\t${e.outputTokens}\t${e.occurredAt}\n`;
@@ -141,7 +164,13 @@ async function completedJobs(prefix: string): Promise<{ latencies: number[]; job
   const jobs = await queue.getCompleted(0, -1);
   await queue.obliterate({ force: true });
   await queue.close();
-  return { latencies: jobs.filter((j) => j.finishedOn).map((j) => j.finishedOn! - j.timestamp).sort((a, b) => a - b), jobs: jobs.length };
+  return {
+    latencies: jobs
+      .filter((j) => j.finishedOn)
+      .map((j) => j.finishedOn! - j.timestamp)
+      .sort((a, b) => a - b),
+    jobs: jobs.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -160,7 +189,12 @@ async function main(): Promise<void> {
   try {
     await waitForHealth(PORT);
     await sleep(2000);
-    const cpuBefore = { api: cpuSeconds(api.pid!), workers: workers.map((w) => cpuSeconds(w.pid!)), postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server') };
+    const cpuBefore = {
+      api: cpuSeconds(api.pid!),
+      workers: workers.map((w) => cpuSeconds(w.pid!)),
+      postgres: cpuSecondsOf('postgres'),
+      redis: cpuSecondsOf('redis-server'),
+    };
     const started = Date.now();
     await postAll(batches, key);
     const posted = Date.now();
@@ -183,18 +217,44 @@ async function main(): Promise<void> {
     const fresh = await completedJobs(prefix);
     const baselineSeconds = await baseline(url, batches.flat());
     const baseRate = EVENTS / baselineSeconds;
-    console.log(JSON.stringify({
-      events: EVENTS, unique: unique.length, subscribers: SUBSCRIBERS, workers: WORKERS, workerConcurrency: CONCURRENCY, usageLingerMs: linger ?? 'default', batch: BATCH,
-      pipelineSeconds: round(seconds), enqueueSeconds: round((posted - started) / 1000), pipelineEventsPerSec: Math.round(rate),
-      baselineSeconds: round(baselineSeconds), baselineEventsPerSec: Math.round(baseRate), ratio: round(rate / baseRate),
-      jobs, meanEventsPerJob: Math.round(EVENTS / Math.max(1, jobs)),
-      p50JobLatencyMs: percentile(latencies, 50), p99JobLatencyMs: percentile(latencies, 99), workerPeakRssMiB: rss,
-      cpuSecondsDuringPipeline: cpu, refusalsDuringFlood: floodRefusals, refusalsInAll: refusals,
-      steady: {
-        offeredEventsPerSec: steadyRate, seconds: STEADY_SECONDS, events: steady.unique.length, jobs: fresh.jobs,
-        p50EnqueueToCommitMs: percentile(fresh.latencies, 50), p99EnqueueToCommitMs: percentile(fresh.latencies, 99), targetP99Ms: 2000,
-      },
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          events: EVENTS,
+          unique: unique.length,
+          subscribers: SUBSCRIBERS,
+          workers: WORKERS,
+          workerConcurrency: CONCURRENCY,
+          usageLingerMs: linger ?? 'default',
+          batch: BATCH,
+          pipelineSeconds: round(seconds),
+          enqueueSeconds: round((posted - started) / 1000),
+          pipelineEventsPerSec: Math.round(rate),
+          baselineSeconds: round(baselineSeconds),
+          baselineEventsPerSec: Math.round(baseRate),
+          ratio: round(rate / baseRate),
+          jobs,
+          meanEventsPerJob: Math.round(EVENTS / Math.max(1, jobs)),
+          p50JobLatencyMs: percentile(latencies, 50),
+          p99JobLatencyMs: percentile(latencies, 99),
+          workerPeakRssMiB: rss,
+          cpuSecondsDuringPipeline: cpu,
+          refusalsDuringFlood: floodRefusals,
+          refusalsInAll: refusals,
+          steady: {
+            offeredEventsPerSec: steadyRate,
+            seconds: STEADY_SECONDS,
+            events: steady.unique.length,
+            jobs: fresh.jobs,
+            p50EnqueueToCommitMs: percentile(fresh.latencies, 50),
+            p99EnqueueToCommitMs: percentile(fresh.latencies, 99),
+            targetP99Ms: 2000,
+          },
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await Promise.all([stop(api), ...workers.map(stop)]);
     if (!process.env.BENCH_KEEP_DB) await dropDatabase(DB);

@@ -22,7 +22,9 @@ async function seed(c: Client, period: string, start: Date, end: Date): Promise<
     ('business-pool-s', 'Business S', 'business', 19900, 200000000, '{*}', 50, 'payg', 300, 50000, 30, 20000000),
     ('family-5', 'Family 5', 'family', 2990, 40000000, '{*}', 5, 'payg', 300, 5000, 30, 10000000)`);
   const plan = `(ARRAY['personal-9.9','personal-1','business-pool-s','family-5'])[1 + i % 4]`;
-  await c.query(`INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${N}) i`);
+  await c.query(
+    `INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${N}) i`,
+  );
   await c.query(
     `INSERT INTO subscriptions (id, account_id, plan_code, pending_plan_code, status, start_at)
      SELECT md5('s' || i)::uuid, md5('a' || i)::uuid, ${plan}, CASE WHEN i % 10 = 1 THEN 'family-5' END,
@@ -42,7 +44,9 @@ async function seed(c: Client, period: string, start: Date, end: Date): Promise<
     `INSERT INTO buckets (subscription_id, cycle_id, kind, granted_credits, remaining_credits, valid_from, expires_at)
      SELECT c.subscription_id, c.id, 'plan', c.allowance_credits, (c.allowance_credits * ((hashtext(c.id::text) & 7)) / 7), c.start_at, c.end_at FROM cycles c`,
   );
-  await c.query(`INSERT INTO members (subscription_id, subscriber_id, added_at) SELECT md5('s' || i)::uuid, 'sub-' || i, $1 FROM generate_series(1, ${N}) i`, [start]);
+  await c.query(`INSERT INTO members (subscription_id, subscriber_id, added_at) SELECT md5('s' || i)::uuid, 'sub-' || i, $1 FROM generate_series(1, ${N}) i`, [
+    start,
+  ]);
   await c.query('ANALYZE');
 }
 
@@ -52,7 +56,8 @@ const BASELINE_SELECT = `
     CROSS JOIN LATERAL (VALUES ('RECURRING', c.allowance_credits, c.fee_fen),
       ('OVERAGE', c.overage_credits, LEAST((c.overage_credits * p.overage_rate_per_million_fen * 2 + 1000000) / 2000000, COALESCE(p.overage_cap_fen, 9223372036854775807)))) AS t(type, qty, amount)
     WHERE t.type = 'RECURRING' OR (p.overage_mode = 'payg' AND t.amount > 0)`;
-const CHARGE_COLUMNS = 'account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen';
+const CHARGE_COLUMNS =
+  'account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen';
 
 /** The baseline: the same RECURRING and OVERAGE rows from one INSERT … SELECT into a bare copy of `charges`. */
 async function baseline(c: Client): Promise<number> {
@@ -87,7 +92,14 @@ async function main(): Promise<void> {
   const [{ n: baselineRows }] = (await c.query('SELECT count(*)::int AS n FROM bench_charges')).rows;
   const chargesTableSeconds = await baselineIntoCharges(c);
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
-  const env = { DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: `benchr${randomBytes(3).toString('hex')}`, ADMIN_API_KEY: key, PORT: String(PORT), BILLING_TZ: TZ };
+  const env = {
+    DATABASE_URL: dbUrl(DB),
+    REDIS_URL,
+    REDIS_PREFIX: `benchr${randomBytes(3).toString('hex')}`,
+    ADMIN_API_KEY: key,
+    PORT: String(PORT),
+    BILLING_TZ: TZ,
+  };
   const api = startRole('api', env);
   // BENCH_WORKER_NODE_OPTIONS (e.g. --max-old-space-size=160) tells heap growth from retained data.
   const nodeOptions: Record<string, string> = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
@@ -111,12 +123,28 @@ async function main(): Promise<void> {
     } while (view.status !== 'completed' && view.status !== 'failed');
     const seconds = (Date.now() - started) / 1000;
     const [{ n: charges }] = (await c.query('SELECT count(*)::int AS n FROM charges')).rows;
-    console.log(JSON.stringify({
-      subscriptions: N, period: last.period, status: view.status, progress: view.progress, counts: view.counts,
-      chargeRows: charges, baselineRows, runSeconds: round(seconds), baselineSeconds: round(baselineSeconds), ratio: round(seconds / baselineSeconds),
-      baselineIntoChargesTableSeconds: round(chargesTableSeconds), ratioToChargesTableBaseline: round(seconds / chargesTableSeconds),
-      workerPeakRssMiB: peakRssMiB(worker.pid!), periodEnd: periodBounds(last.period, TZ).end.toISOString(),
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          subscriptions: N,
+          period: last.period,
+          status: view.status,
+          progress: view.progress,
+          counts: view.counts,
+          chargeRows: charges,
+          baselineRows,
+          runSeconds: round(seconds),
+          baselineSeconds: round(baselineSeconds),
+          ratio: round(seconds / baselineSeconds),
+          baselineIntoChargesTableSeconds: round(chargesTableSeconds),
+          ratioToChargesTableBaseline: round(seconds / chargesTableSeconds),
+          workerPeakRssMiB: peakRssMiB(worker.pid!),
+          periodEnd: periodBounds(last.period, TZ).end.toISOString(),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await c.end();
     await Promise.all([stop(api), stop(worker)]);

@@ -65,7 +65,11 @@ async function measure(key: string, withReports: boolean): Promise<Phase> {
     connections: 20,
     duration: SECONDS,
     overallRate: RATE,
-    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ subscriberId: `sub-${1 + (i++ % SUBSCRIBERS)}`, model: 'bench-model' }) }) }],
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ subscriberId: `sub-${1 + (i++ % SUBSCRIBERS)}`, model: 'bench-model' }) }),
+      },
+    ],
   });
   const period = periodBounds(cycleContaining(new Date(), TZ).period, TZ);
   const reports = withReports
@@ -76,23 +80,49 @@ async function measure(key: string, withReports: boolean): Promise<Phase> {
         duration: SECONDS,
         requests: [
           { method: 'GET', path: `/v1/provider-statements?period=${cycleContaining(new Date(), TZ).period}` },
-          { method: 'GET', path: `/v1/usage/summary?groupBy=day&from=${encodeURIComponent(period.start.toISOString())}&to=${encodeURIComponent(period.end.toISOString())}` },
+          {
+            method: 'GET',
+            path: `/v1/usage/summary?groupBy=day&from=${encodeURIComponent(period.start.toISOString())}&to=${encodeURIComponent(period.end.toISOString())}`,
+          },
         ],
       })
     : null;
   const [a, r] = await Promise.all([authorize, reports]);
-  const phase: Phase = { authorize: { reqPerSec: Math.round(a.requests.average), p50Ms: a.latency.p50, p99Ms: a.latency.p99, maxMs: a.latency.max, non2xx: a.non2xx, errors: a.errors } };
+  const phase: Phase = {
+    authorize: {
+      reqPerSec: Math.round(a.requests.average),
+      p50Ms: a.latency.p50,
+      p99Ms: a.latency.p99,
+      maxMs: a.latency.max,
+      non2xx: a.non2xx,
+      errors: a.errors,
+    },
+  };
   if (r) {
     const codes = r.statusCodeStats as unknown as Record<string, { count: number }>;
     const count = (code: string) => codes[code]?.count ?? 0;
-    phase.reports = { reqPerSec: Math.round(r.requests.average * 10) / 10, p50Ms: r.latency.p50, p99Ms: r.latency.p99, status2xx: r['2xx'], status503: count('503'), otherNon2xx: r.non2xx - count('503') };
+    phase.reports = {
+      reqPerSec: Math.round(r.requests.average * 10) / 10,
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      status2xx: r['2xx'],
+      status503: count('503'),
+      otherNon2xx: r.non2xx - count('503'),
+    };
   }
   return phase;
 }
 
 async function run(label: string, extraEnv: Record<string, string>): Promise<Record<string, unknown>> {
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
-  const api = startRole('api', { DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: `benchr${randomBytes(3).toString('hex')}`, ADMIN_API_KEY: key, PORT: String(PORT), ...extraEnv });
+  const api = startRole('api', {
+    DATABASE_URL: dbUrl(DB),
+    REDIS_URL,
+    REDIS_PREFIX: `benchr${randomBytes(3).toString('hex')}`,
+    ADMIN_API_KEY: key,
+    PORT: String(PORT),
+    ...extraEnv,
+  });
   try {
     await waitForHealth(PORT);
     await sleep(1000);
@@ -111,7 +141,13 @@ async function main(): Promise<void> {
   try {
     const gated = await run('report gate as configured (defaults)', {});
     const open = await run('report gate opened wide', { REPORT_CONCURRENCY: '64', REPORT_QUEUE_LIMIT: '10000' });
-    console.log(JSON.stringify({ subscribers: SUBSCRIBERS, ledgerRows: LEDGER_ROWS, seconds: SECONDS, authorizeRate: RATE, reportClients: REPORT_CLIENTS, runs: [gated, open] }, null, 2));
+    console.log(
+      JSON.stringify(
+        { subscribers: SUBSCRIBERS, ledgerRows: LEDGER_ROWS, seconds: SECONDS, authorizeRate: RATE, reportClients: REPORT_CLIENTS, runs: [gated, open] },
+        null,
+        2,
+      ),
+    );
   } finally {
     if (!process.env.BENCH_KEEP_DB) await dropDatabase(DB);
   }

@@ -41,7 +41,9 @@ interface ChildReport {
 async function seed(url: string): Promise<void> {
   const c = new Client({ connectionString: url });
   await c.connect();
-  await c.query(`INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${ACCOUNTS}) i`);
+  await c.query(
+    `INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${ACCOUNTS}) i`,
+  );
   // Every tenth description needs RFC 4180 quoting (comma, quotes, a line break), some are Chinese.
   await c.query(`
     INSERT INTO charges (account_id, account_external_ref, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen)
@@ -79,10 +81,14 @@ async function child(): Promise<void> {
 function compiled(): string[] {
   if (process.env.BENCH_TS_NODE) return ['-r', 'ts-node/register/transpile-only', 'bench/settlement.ts'];
   const out = join('node_modules', '.cache', 'tpb-bench');
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', out, '--incremental', 'false', '--sourceMap', 'false'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
+  spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', out, '--incremental', 'false', '--sourceMap', 'false'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
   return [join(out, 'bench', 'settlement.js')];
 }
 
@@ -129,12 +135,28 @@ async function main(): Promise<void> {
     const baselinePath = join(outbox, 'baseline.csv');
     const baselineSeconds = await copyBaseline(url, r.batchId, baselinePath);
     const fileMiB = mib(statSync(join(outbox, r.fileName)).size);
-    console.log(JSON.stringify({
-      charges: CHARGES, childRuntime: process.env.BENCH_TS_NODE ? 'ts-node' : 'compiled', seedSeconds: round(seedSeconds), recordCount: r.recordCount, fileMiB, baselineFileMiB: mib(statSync(baselinePath).size),
-      exportRunSeconds: r.runSeconds, exportFileOnlySeconds: r.rewriteSeconds, copyBaselineSeconds: baselineSeconds,
-      ratioRunToCopy: round(r.runSeconds / baselineSeconds), ratioFileToCopy: round(r.rewriteSeconds / baselineSeconds),
-      exportProcessRssAfterBootMiB: r.bootRssMiB, exportProcessPeakRssMiB: r.peakRssMiB, rssTargetMiB: 256,
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          charges: CHARGES,
+          childRuntime: process.env.BENCH_TS_NODE ? 'ts-node' : 'compiled',
+          seedSeconds: round(seedSeconds),
+          recordCount: r.recordCount,
+          fileMiB,
+          baselineFileMiB: mib(statSync(baselinePath).size),
+          exportRunSeconds: r.runSeconds,
+          exportFileOnlySeconds: r.rewriteSeconds,
+          copyBaselineSeconds: baselineSeconds,
+          ratioRunToCopy: round(r.runSeconds / baselineSeconds),
+          ratioFileToCopy: round(r.rewriteSeconds / baselineSeconds),
+          exportProcessRssAfterBootMiB: r.bootRssMiB,
+          exportProcessPeakRssMiB: r.peakRssMiB,
+          rssTargetMiB: 256,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     rmSync(outbox, { recursive: true, force: true });
     if (!process.env.BENCH_KEEP_DB) await dropDatabase(DB);

@@ -88,7 +88,10 @@ export async function stop(child: ChildProcess): Promise<void> {
 export async function seedPersonalSubscriptions(c: Client, n: number, cycle: { period: string; start: Date; end: Date }): Promise<void> {
   const series = `generate_series(1, ${n}) i`;
   await c.query(`INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM ${series}`);
-  await c.query(`INSERT INTO subscriptions (id, account_id, plan_code, status, start_at) SELECT md5('s' || i)::uuid, md5('a' || i)::uuid, 'bench', 'active', $1 FROM ${series}`, [cycle.start]);
+  await c.query(
+    `INSERT INTO subscriptions (id, account_id, plan_code, status, start_at) SELECT md5('s' || i)::uuid, md5('a' || i)::uuid, 'bench', 'active', $1 FROM ${series}`,
+    [cycle.start],
+  );
   await c.query(
     `INSERT INTO cycles (id, subscription_id, period, start_at, end_at, plan_code, first_cycle, fee_fen, allowance_credits, status)
      SELECT md5('c' || i)::uuid, md5('s' || i)::uuid, $1, $2, $3, 'bench', true, 990, 10000000, 'open' FROM ${series}`,

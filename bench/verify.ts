@@ -25,7 +25,9 @@ async function seed(c: Client): Promise<void> {
   const period = start.toISOString().slice(0, 7);
   await c.query(`INSERT INTO providers (code, name) VALUES ('bench', 'Bench')`);
   await c.query(`INSERT INTO models (code, provider_code) VALUES ('bench-model', 'bench')`);
-  await c.query(`INSERT INTO model_rates (model_code, effective_from, input_weight_scaled, output_weight_scaled, provider_input_price_per_million_fen, provider_output_price_per_million_fen) VALUES ('bench-model', '1970-01-01Z', 10000, 10000, 100, 100)`);
+  await c.query(
+    `INSERT INTO model_rates (model_code, effective_from, input_weight_scaled, output_weight_scaled, provider_input_price_per_million_fen, provider_output_price_per_million_fen) VALUES ('bench-model', '1970-01-01Z', 10000, 10000, 100, 100)`,
+  );
   await c.query(`INSERT INTO plans (code, name, kind, monthly_fee_fen, allowance_credits, models, max_members, overage_mode, overage_rate_per_million_fen, overage_cap_fen, rollover_percent, rollover_max_credits)
                  VALUES ('bench', 'Bench', 'personal', 990, 10000000, '{*}', 1, 'block', 0, NULL, 0, 0)`);
   await seedPersonalSubscriptions(c, N, { period, start, end });
@@ -42,7 +44,9 @@ async function seed(c: Client): Promise<void> {
   );
   await c.query(`UPDATE buckets b SET remaining_credits = b.granted_credits - u.drawn
                  FROM (SELECT cycle_id, sum(credits) AS drawn FROM usage_ledger GROUP BY 1) u WHERE u.cycle_id = b.cycle_id`);
-  await c.query(`INSERT INTO member_cycle_usage (cycle_id, subscriber_id, used_credits) SELECT cycle_id, subscriber_id, sum(credits) FROM usage_ledger GROUP BY 1, 2`);
+  await c.query(
+    `INSERT INTO member_cycle_usage (cycle_id, subscriber_id, used_credits) SELECT cycle_id, subscriber_id, sum(credits) FROM usage_ledger GROUP BY 1, 2`,
+  );
   await c.query(
     `INSERT INTO charges (account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen)
      SELECT s.account_id, a.external_ref, s.id, c.id, c.period, 'RECURRING', 'Bench monthly fee', c.allowance_credits, c.fee_fen, 600, 56
@@ -66,7 +70,14 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const clean = await verifier.run();
     const seconds = (Date.now() - t0) / 1000;
-    console.log(JSON.stringify({ seconds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), checked: clean.summary.checked, differences: clean.summary.totalDifferences }));
+    console.log(
+      JSON.stringify({
+        seconds,
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        checked: clean.summary.checked,
+        differences: clean.summary.totalDifferences,
+      }),
+    );
     await c.query(`UPDATE buckets SET remaining_credits = remaining_credits - 1 WHERE cycle_id = md5('c' || ${Math.ceil(N / 2)})::uuid`);
     const tampered = await verifier.run();
     console.log(JSON.stringify({ tamperedDifferences: tampered.differences }));

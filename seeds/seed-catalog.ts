@@ -27,12 +27,7 @@ async function validated<T extends object>(type: ClassConstructor<T>, plain: T):
 }
 
 /** Creates what is missing; a code that already exists is left exactly as it is. */
-async function createMissing<T extends object>(
-  type: ClassConstructor<T>,
-  rows: T[],
-  create: (dto: T) => Promise<unknown>,
-  result: SeedResult,
-): Promise<void> {
+async function createMissing<T extends object>(type: ClassConstructor<T>, rows: T[], create: (dto: T) => Promise<unknown>, result: SeedResult): Promise<void> {
   for (const row of rows) {
     try {
       await create(await validated(type, row));

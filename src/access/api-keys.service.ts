@@ -26,9 +26,7 @@ export class ApiKeysService {
 
   async create(name: string, role: string): Promise<CreatedApiKeyView> {
     const secret = generateSecret();
-    const key = await this.keys.save(
-      this.keys.create({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) }),
-    );
+    const key = await this.keys.save(this.keys.create({ name, role, secretPrefix: secret.slice(0, 8), secretHash: hashSecret(secret) }));
     return { ...toView(key), secret };
   }
 

@@ -14,4 +14,3 @@ import { Alert } from './entities/alert.entity';
   exports: [AlertDetector],
 })
 export class AlertsModule {}
-

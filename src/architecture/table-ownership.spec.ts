@@ -37,7 +37,9 @@ function tablesWritten(text: string, entities: Map<string, string>): Set<string>
   for (const m of text.matchAll(viaRepository)) if (entities.has(m[1])) written.add(entities.get(m[1])!);
   for (const m of text.matchAll(/(\w+)\s*:\s*Repository<(\w+)>/g)) {
     const [, field, entity] = m;
-    const call = new RegExp(`this\\.${field}\\s*\\.(?:insert|update|save|delete|upsert|increment|decrement|remove|createQueryBuilder\\(\\)\\s*\\.(?:insert|update|delete))\\(`);
+    const call = new RegExp(
+      `this\\.${field}\\s*\\.(?:insert|update|save|delete|upsert|increment|decrement|remove|createQueryBuilder\\(\\)\\s*\\.(?:insert|update|delete))\\(`,
+    );
     if (entities.has(entity) && call.test(text)) written.add(entities.get(entity)!);
   }
   return written;
@@ -70,7 +72,10 @@ describe('table ownership', () => {
       await em.insert(BucketRow, {});
       @InjectRepository(Charge) private readonly charges: Repository<Charge>;
       await this.charges.update({ id }, {});`;
-    const known = new Map([['BucketRow', 'buckets'], ['Charge', 'charges']]);
+    const known = new Map([
+      ['BucketRow', 'buckets'],
+      ['Charge', 'charges'],
+    ]);
     expect([...tablesWritten(sample, known)].sort()).toEqual(['buckets', 'charges', 'cycles']);
   });
 });

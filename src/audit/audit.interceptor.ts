@@ -34,9 +34,7 @@ export class AuditInterceptor implements NestInterceptor {
     const record = this.recordOf(req, entity, `${entity}.${context.getHandler().name}`);
     const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
     if (this.reflector.getAllAndOverride<boolean>(AUDIT_IN_SERVICE_KEY, targets)) return from(this.inService(record, req, handle));
-    return from(
-      this.transaction.run(handle, (runner, result) => this.audit.recordIn(runner, { ...record, entityId: entityIdOf(req.params, result) })),
-    );
+    return from(this.transaction.run(handle, (runner, result) => this.audit.recordIn(runner, { ...record, entityId: entityIdOf(req.params, result) })));
   }
 
   private async inService(record: Omit<AuditRecord, 'entityId'>, req: AuthedRequest, handle: () => Promise<unknown>): Promise<unknown> {

@@ -22,9 +22,7 @@ const SECRET_FIELDS = /secret|password|token$/i;
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? '[redacted]' : redact(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? '[redacted]' : redact(v)]));
   }
   return value;
 }
@@ -32,7 +30,6 @@ export function redact(value: unknown): unknown {
 @Injectable()
 export class AuditService {
   constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
-
 
   /**
    * Writes the entry through `db`, which must be the connection of the change it records, so that

@@ -23,7 +23,7 @@ export class AuthorizationController {
       'With `reserve: true` (estimatedCredits then required, else a 400 naming it), an allowed answer also holds ' +
       'estimatedCredits and returns `reservationId` and `reservationExpiresAt`: held credits count as spent for every ' +
       'other authorization of the pool, the member cap and the spending cap, and a hold must fit whole within each. ' +
-      'Send the call\'s usage event with the same `reservationId` to settle it (actual credits charged, hold released), ' +
+      "Send the call's usage event with the same `reservationId` to settle it (actual credits charged, hold released), " +
       'or POST /v1/reservations/{id}/release if the call is not made; an unsettled hold expires after RESERVATION_TTL_SECONDS.',
   })
   @ApiOkResponse({ type: AuthorizationView })

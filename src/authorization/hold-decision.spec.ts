@@ -24,7 +24,12 @@ const payg = (over: Partial<AuthorizationSnapshot>) => s({ overageMode: 'payg', 
 describe('decideHold', () => {
   it('holds exactly what is free, and shows what is left once the hold is placed', () => {
     expect(decideHold(s({ heldCredits: 400 }), 'm1', 600)).toEqual({ allowed: true, remainingCredits: 0, overageAllowed: false });
-    expect(decideHold(s({ heldCredits: 400 }), 'm1', 601)).toEqual({ allowed: false, reason: 'BALANCE_EXHAUSTED', remainingCredits: 600, overageAllowed: false });
+    expect(decideHold(s({ heldCredits: 400 }), 'm1', 601)).toEqual({
+      allowed: false,
+      reason: 'BALANCE_EXHAUSTED',
+      remainingCredits: 600,
+      overageAllowed: false,
+    });
   });
 
   it('refuses a hold that would carry the member past its cap, though the cap is not yet reached', () => {
@@ -45,7 +50,11 @@ describe('decideHold', () => {
 
   it('payg holds close the overage of plain authorizations too', () => {
     expect(decide(payg({ bucketCredits: 0, heldCredits: 1427 }), 'm1', 1)).toMatchObject({ allowed: true, overageAllowed: true });
-    expect(decide(payg({ bucketCredits: 0, heldCredits: 1428 }), 'm1', 1)).toMatchObject({ allowed: false, reason: 'SPENDING_CAP_REACHED', overageAllowed: false });
+    expect(decide(payg({ bucketCredits: 0, heldCredits: 1428 }), 'm1', 1)).toMatchObject({
+      allowed: false,
+      reason: 'SPENDING_CAP_REACHED',
+      overageAllowed: false,
+    });
   });
 
   it('uncapped payg holds any estimate; ordinary refusals come first', () => {

@@ -75,10 +75,7 @@ export function nextCycle(cycleEnd: Date, tz: string): BillingCycle {
   const cycle = cycleContaining(cycleEnd, tz);
   // Why strict: chaining from a non-boundary instant would silently skip or overlap days.
   if (cycle.start.getTime() !== cycleEnd.getTime()) {
-    throw new BillingRuleError(
-      'NOT_A_CYCLE_BOUNDARY',
-      `${cycleEnd.toISOString()} is not the start of a billing cycle in ${tz}`,
-    );
+    throw new BillingRuleError('NOT_A_CYCLE_BOUNDARY', `${cycleEnd.toISOString()} is not the start of a billing cycle in ${tz}`);
   }
   return cycle;
 }

@@ -77,10 +77,7 @@ describe('consumptionOrder', () => {
   });
 
   it('does not reorder or modify its input', () => {
-    const buckets = [
-      bucket('b', 'topup', 10, '2026-04-01T00:00:00Z', 2),
-      bucket('a', 'plan', 10, '2026-04-01T00:00:00Z', 1),
-    ];
+    const buckets = [bucket('b', 'topup', 10, '2026-04-01T00:00:00Z', 2), bucket('a', 'plan', 10, '2026-04-01T00:00:00Z', 1)];
     const before = structuredClone(buckets);
     consumptionOrder(Object.freeze(buckets) as readonly Bucket[], AT);
     expect(buckets).toEqual(before);
@@ -107,27 +104,25 @@ describe('consumptionOrder', () => {
 describe('consumptionOrder properties', () => {
   // Few distinct expiries so that ties on expiry (and kind) are common.
   const expiries = ['2026-03-20T00:00:00Z', '2026-04-01T00:00:00Z', '2026-04-01T00:00:00Z', '2026-12-31T00:00:00Z'];
-  const wallet = fc
-    .uniqueArray(fc.integer({ min: 0, max: 1_000 }), { minLength: 0, maxLength: 12 })
-    .chain((orders) =>
-      fc.tuple(
-        ...orders.map((order) =>
-          fc.record({
+  const wallet = fc.uniqueArray(fc.integer({ min: 0, max: 1_000 }), { minLength: 0, maxLength: 12 }).chain((orders) =>
+    fc.tuple(
+      ...orders.map((order) =>
+        fc
+          .record({
             kind: fc.constantFrom<BucketKind>('rollover', 'plan', 'topup'),
             remaining: fc.integer({ min: 0, max: 50 }),
             expiry: fc.constantFrom(...expiries),
-          }).map(({ kind, remaining, expiry }) => bucket(`b${order}`, kind, remaining, expiry, order)),
-        ),
+          })
+          .map(({ kind, remaining, expiry }) => bucket(`b${order}`, kind, remaining, expiry, order)),
       ),
-    );
+    ),
+  );
   const rank = { rollover: 0, plan: 1, topup: 2 };
 
   it('is independent of input order and sorted by (expiry, kind, createdOrder)', () => {
     fc.assert(
       fc.property(
-        wallet.chain((buckets) =>
-          fc.tuple(fc.constant(buckets), fc.shuffledSubarray(buckets, { minLength: buckets.length })),
-        ),
+        wallet.chain((buckets) => fc.tuple(fc.constant(buckets), fc.shuffledSubarray(buckets, { minLength: buckets.length }))),
         ([buckets, shuffled]) => {
           const ordered = consumptionOrder(buckets, AT);
           expect(ids(consumptionOrder(shuffled, AT))).toEqual(ids(ordered));

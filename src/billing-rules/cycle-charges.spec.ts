@@ -33,7 +33,9 @@ describe('cycleCharges: what a closed cycle bills', () => {
   it('writes no OVERAGE line when the amount rounds to zero fen, or for a block plan', () => {
     // 3,333 credits at 100 fen per million = 0.3333 fen → 0.
     expect(cycleCharges({ feeFen: 990, allowanceCredits: 1, overageCredits: 3_333, overage: payg(100, null) })).toHaveLength(1);
-    expect(cycleCharges({ feeFen: 990, allowanceCredits: 1, overageCredits: 9_999, overage: { mode: 'block', ratePerMillionFen: 500, capFen: null } })).toHaveLength(1);
+    expect(
+      cycleCharges({ feeFen: 990, allowanceCredits: 1, overageCredits: 9_999, overage: { mode: 'block', ratePerMillionFen: 500, capFen: null } }),
+    ).toHaveLength(1);
   });
 
   it('refuses figures that are not counts', () => {

@@ -21,10 +21,40 @@ describe('drawCredits', () => {
   it.each([
     [50, [['rollover', 50]], 0],
     [100, [['rollover', 100]], 0],
-    [600, [['rollover', 100], ['plan', 500]], 0], // 100 + 500 = 600
-    [1_100, [['rollover', 100], ['plan', 1_000]], 0], // 100 + 1000
-    [1_600, [['rollover', 100], ['plan', 1_000], ['topup', 500]], 0], // 100 + 1000 + 500
-    [2_000, [['rollover', 100], ['plan', 1_000], ['topup', 500]], 400], // 2000 − 1600 = 400 uncovered
+    [
+      600,
+      [
+        ['rollover', 100],
+        ['plan', 500],
+      ],
+      0,
+    ], // 100 + 500 = 600
+    [
+      1_100,
+      [
+        ['rollover', 100],
+        ['plan', 1_000],
+      ],
+      0,
+    ], // 100 + 1000
+    [
+      1_600,
+      [
+        ['rollover', 100],
+        ['plan', 1_000],
+        ['topup', 500],
+      ],
+      0,
+    ], // 100 + 1000 + 500
+    [
+      2_000,
+      [
+        ['rollover', 100],
+        ['plan', 1_000],
+        ['topup', 500],
+      ],
+      400,
+    ], // 2000 − 1600 = 400 uncovered
     [0, [], 0],
   ])('drawing %p credits takes %p, leaving %p uncovered', (credits, expected, uncovered) => {
     const draws = (expected as [string, number][]).map(([bucketId, n]) => ({ bucketId, credits: n }));
@@ -38,25 +68,23 @@ describe('drawCredits', () => {
   });
 
   it('skips empty buckets instead of drawing zero from them', () => {
-    const buckets = [
-      bucket('empty', 'rollover', 0, '2026-04-01T00:00:00Z', 1),
-      bucket('plan', 'plan', 10, '2026-04-01T00:00:00Z', 2),
-    ];
+    const buckets = [bucket('empty', 'rollover', 0, '2026-04-01T00:00:00Z', 1), bucket('plan', 'plan', 10, '2026-04-01T00:00:00Z', 2)];
     expect(drawCredits(buckets, 5, AT)).toEqual({ draws: [{ bucketId: 'plan', credits: 5 }], uncovered: 0 });
   });
 
   it('does not mutate the buckets', () => {
     const buckets = wallet();
     const before = structuredClone(buckets);
-    drawCredits(buckets.map((b) => Object.freeze(b)), 2_000, AT);
+    drawCredits(
+      buckets.map((b) => Object.freeze(b)),
+      2_000,
+      AT,
+    );
     expect(buckets).toEqual(before);
   });
 
   it('handles balances at Number.MAX_SAFE_INTEGER', () => {
-    const big = [
-      bucket('a', 'plan', MAX - 1, '2026-04-01T00:00:00Z', 1),
-      bucket('b', 'topup', MAX, '2026-12-31T00:00:00Z', 2),
-    ];
+    const big = [bucket('a', 'plan', MAX - 1, '2026-04-01T00:00:00Z', 1), bucket('b', 'topup', MAX, '2026-12-31T00:00:00Z', 2)];
     // MAX = (MAX − 1) + 1
     expect(drawCredits(big, MAX, AT)).toEqual({
       draws: [

@@ -110,6 +110,9 @@ describe('eventCredits properties', () => {
 
   it('with weights 1 and 1 equals input + output tokens, up to the safe limit', () => {
     const half = fc.integer({ min: 0, max: Math.floor(MAX / 2) });
-    fc.assert(fc.property(half, half, (i, o) => eventCredits(i, o, W1, W1) === i + o), { numRuns: 1000 });
+    fc.assert(
+      fc.property(half, half, (i, o) => eventCredits(i, o, W1, W1) === i + o),
+      { numRuns: 1000 },
+    );
   });
 });

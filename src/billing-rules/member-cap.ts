@@ -4,11 +4,7 @@ import { assertCount, assertOptionalCount } from './input-guards';
  * True when a member's monthly cap is exhausted: cap is set and used + held >= cap.
  * Held (reserved, not yet settled) credits count, so concurrent requests cannot overshoot.
  */
-export function memberCapReached(
-  usedCredits: number,
-  heldCredits: number,
-  monthlyCapCredits: number | null,
-): boolean {
+export function memberCapReached(usedCredits: number, heldCredits: number, monthlyCapCredits: number | null): boolean {
   assertCount(usedCredits, 'usedCredits');
   assertCount(heldCredits, 'heldCredits');
   assertOptionalCount(monthlyCapCredits, 'monthlyCapCredits');

@@ -78,9 +78,7 @@ describe('splitUncovered', () => {
   it('rejects invalid inputs', () => {
     const bogus = { mode: 'free', ratePerMillionFen: 0, capFen: null } as unknown as OverageTerms;
     expect(() => splitUncovered(1, bogus, 0)).toThrow(expect.objectContaining({ code: 'INVALID_OVERAGE_TERMS' }));
-    expect(() => splitUncovered(1, null as unknown as OverageTerms, 0)).toThrow(
-      expect.objectContaining({ code: 'INVALID_OVERAGE_TERMS' }),
-    );
+    expect(() => splitUncovered(1, null as unknown as OverageTerms, 0)).toThrow(expect.objectContaining({ code: 'INVALID_OVERAGE_TERMS' }));
     expect(() => splitUncovered(-1, block, 0)).toThrow(expect.objectContaining({ code: 'NEGATIVE_VALUE' }));
     expect(() => splitUncovered(1, block, -1)).toThrow(expect.objectContaining({ code: 'NEGATIVE_VALUE' }));
     expect(() => splitUncovered(1, payg(-1, null), 0)).toThrow(expect.objectContaining({ code: 'NEGATIVE_VALUE' }));

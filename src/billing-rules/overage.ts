@@ -32,11 +32,7 @@ export function overageCapCredits(capFen: number | null, ratePerMillionFen: numb
  * Splits `uncovered` credits: block plans bill nothing (all unbilled); payg plans bill overage up
  * to the cap room left this cycle (capCredits − overageCreditsSoFar, never negative).
  */
-export function splitUncovered(
-  uncovered: number,
-  terms: OverageTerms,
-  overageCreditsSoFar: number,
-): UncoveredSplit {
+export function splitUncovered(uncovered: number, terms: OverageTerms, overageCreditsSoFar: number): UncoveredSplit {
   assertCount(uncovered, 'uncovered');
   assertCount(overageCreditsSoFar, 'overageCreditsSoFar');
   assertOverageTerms(terms);

@@ -25,21 +25,13 @@ export interface FirstCycleTerms extends ProratedTerms {
  * allowance = floor(allowance × daysRemaining / daysInMonth).
  * Why floor for credits: never grant more allowance than was paid for.
  */
-export function prorate(
-  monthlyFeeFen: number,
-  allowanceCredits: number,
-  daysRemaining: number,
-  daysInMonth: number,
-): ProratedTerms {
+export function prorate(monthlyFeeFen: number, allowanceCredits: number, daysRemaining: number, daysInMonth: number): ProratedTerms {
   assertCount(monthlyFeeFen, 'monthlyFeeFen');
   assertCount(allowanceCredits, 'allowanceCredits');
   assertCount(daysRemaining, 'daysRemaining');
   assertCount(daysInMonth, 'daysInMonth');
   if (daysRemaining < 1 || daysRemaining > daysInMonth) {
-    throw new BillingRuleError(
-      'INVALID_PRORATION',
-      `daysRemaining must be 1..daysInMonth, got ${daysRemaining} of ${daysInMonth}`,
-    );
+    throw new BillingRuleError('INVALID_PRORATION', `daysRemaining must be 1..daysInMonth, got ${daysRemaining} of ${daysInMonth}`);
   }
   const days = BigInt(daysRemaining);
   const total = BigInt(daysInMonth);
@@ -54,12 +46,7 @@ export function prorate(
  * next local 1st 00:00 in `tz`; daysRemaining = daysInMonth − local day of month + 1, so any start
  * on the 1st pays the full fee and gets the full allowance.
  */
-export function firstCycleTerms(
-  startAt: Date,
-  tz: string,
-  monthlyFeeFen: number,
-  allowanceCredits: number,
-): FirstCycleTerms {
+export function firstCycleTerms(startAt: Date, tz: string, monthlyFeeFen: number, allowanceCredits: number): FirstCycleTerms {
   assertValidDate(startAt, 'startAt');
   const local = localDate(startAt, tz);
   const period = formatPeriod(local.year, local.month);

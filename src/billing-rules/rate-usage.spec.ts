@@ -11,10 +11,7 @@ function bucket(id: string, kind: BucketKind, remainingCredits: number, expiresA
   return { id, kind, remainingCredits, validFrom: T('2026-03-01T00:00:00Z'), expiresAt: T(expiresAt), createdOrder };
 }
 
-const wallet = (): Bucket[] => [
-  bucket('plan', 'plan', 1_000, '2026-04-01T00:00:00Z', 2),
-  bucket('rollover', 'rollover', 100, '2026-04-01T00:00:00Z', 1),
-];
+const wallet = (): Bucket[] => [bucket('plan', 'plan', 1_000, '2026-04-01T00:00:00Z', 2), bucket('rollover', 'rollover', 100, '2026-04-01T00:00:00Z', 1)];
 const payg = (capFen: number | null): OverageTerms => ({ mode: 'payg', ratePerMillionFen: 350, capFen });
 const block: OverageTerms = { mode: 'block', ratePerMillionFen: 350, capFen: null };
 
@@ -25,7 +22,10 @@ function input(patch: Partial<RateUsageInput>): RateUsageInput {
 describe('rateUsage', () => {
   it('draws from buckets when they cover the event', () => {
     expect(rateUsage(input({ credits: 500 }))).toEqual({
-      draws: [{ bucketId: 'rollover', credits: 100 }, { bucketId: 'plan', credits: 400 }], // 100 + 400 = 500
+      draws: [
+        { bucketId: 'rollover', credits: 100 },
+        { bucketId: 'plan', credits: 400 },
+      ], // 100 + 400 = 500
       overageCredits: 0,
       unbilledCredits: 0,
     });
@@ -34,7 +34,10 @@ describe('rateUsage', () => {
   it('bills the rest as payg overage', () => {
     // 1500 − (100 + 1000) = 400 overage
     expect(rateUsage(input({ credits: 1_500 }))).toEqual({
-      draws: [{ bucketId: 'rollover', credits: 100 }, { bucketId: 'plan', credits: 1_000 }],
+      draws: [
+        { bucketId: 'rollover', credits: 100 },
+        { bucketId: 'plan', credits: 1_000 },
+      ],
       overageCredits: 400,
       unbilledCredits: 0,
     });
@@ -77,12 +80,8 @@ describe('rateUsage', () => {
   it('rejects invalid inputs', () => {
     expect(() => rateUsage(input({ credits: -1 }))).toThrow(expect.objectContaining({ code: 'NEGATIVE_VALUE' }));
     expect(() => rateUsage(input({ credits: 1.5 }))).toThrow(expect.objectContaining({ code: 'NOT_AN_INTEGER' }));
-    expect(() => rateUsage(input({ credits: 1, at: new Date('x') }))).toThrow(
-      expect.objectContaining({ code: 'INVALID_DATE' }),
-    );
-    expect(() => rateUsage(input({ credits: 1, overageCreditsSoFar: -1 }))).toThrow(
-      expect.objectContaining({ code: 'NEGATIVE_VALUE' }),
-    );
+    expect(() => rateUsage(input({ credits: 1, at: new Date('x') }))).toThrow(expect.objectContaining({ code: 'INVALID_DATE' }));
+    expect(() => rateUsage(input({ credits: 1, overageCreditsSoFar: -1 }))).toThrow(expect.objectContaining({ code: 'NEGATIVE_VALUE' }));
   });
 });
 

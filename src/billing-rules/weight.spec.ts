@@ -84,7 +84,10 @@ describe('weight round trip', () => {
   const scaledWeight = fc.integer({ min: 1, max: MAX_WEIGHT_SCALED });
 
   it('parseWeight(formatWeight(w)) === w for every valid scaled weight', () => {
-    fc.assert(fc.property(scaledWeight, (w) => parseWeight(formatWeight(w)) === w), { numRuns: 2000 });
+    fc.assert(
+      fc.property(scaledWeight, (w) => parseWeight(formatWeight(w)) === w),
+      { numRuns: 2000 },
+    );
   });
 
   it('formatWeight output is minimal: no trailing fractional zero, no dangling dot', () => {
@@ -97,8 +100,7 @@ describe('weight round trip', () => {
   });
 
   it('parses any plain decimal text to integer × 10^4 + padded fraction', () => {
-    const digits = (min: number, max: number) =>
-      fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
     fc.assert(
       fc.property(digits(1, 9), fc.option(digits(1, 4), { nil: undefined }), (intPart, fracPart) => {
         const text = fracPart === undefined ? intPart : `${intPart}.${fracPart}`;

@@ -37,9 +37,6 @@ export function formatWeight(scaled: number): string {
 /** Asserts `scaled` is a valid scaled weight: an integer in 1..MAX_WEIGHT_SCALED. */
 export function assertScaledWeight(scaled: number, name: string): void {
   if (!Number.isInteger(scaled) || scaled <= 0 || scaled > MAX_WEIGHT_SCALED) {
-    throw new BillingRuleError(
-      'INVALID_WEIGHT',
-      `${name} must be a scaled weight in 1..${MAX_WEIGHT_SCALED}, got ${String(scaled)}`,
-    );
+    throw new BillingRuleError('INVALID_WEIGHT', `${name} must be a scaled weight in 1..${MAX_WEIGHT_SCALED}, got ${String(scaled)}`);
   }
 }

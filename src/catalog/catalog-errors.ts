@@ -58,14 +58,7 @@ export const PACK_TERMS: ImmutableTerms = {
 
 export const MODEL_TERMS: ImmutableTerms = {
   code: CatalogErrorCode.MODEL_TERMS_IMMUTABLE,
-  fields: [
-    'code',
-    'providerCode',
-    'inputWeight',
-    'outputWeight',
-    'providerInputPricePerMillionFen',
-    'providerOutputPricePerMillionFen',
-  ],
+  fields: ['code', 'providerCode', 'inputWeight', 'outputWeight', 'providerInputPricePerMillionFen', 'providerOutputPricePerMillionFen'],
   advice: 'A model keeps its code and provider; rates change only as a new version: POST /v1/models/{code}/rates',
 };
 

@@ -10,10 +10,7 @@ import { AddModelRateDto, CreatedModelRateView, ModelRateView } from './dto/mode
 import { Model } from './entities/model.entity';
 import { BEGINNING_OF_TIME, ModelRate } from './entities/model-rate.entity';
 
-export type RateTerms = Pick<
-  ModelRate,
-  'inputWeightScaled' | 'outputWeightScaled' | 'providerInputPricePerMillionFen' | 'providerOutputPricePerMillionFen'
->;
+export type RateTerms = Pick<ModelRate, 'inputWeightScaled' | 'outputWeightScaled' | 'providerInputPricePerMillionFen' | 'providerOutputPricePerMillionFen'>;
 
 @Injectable()
 export class ModelRatesService {

@@ -32,7 +32,10 @@ export interface WrittenCharge {
  */
 @Injectable()
 export class ChargeWriter {
-  constructor(private readonly config: AppConfig, private readonly clock: Clock) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   async write(em: EntityManager, c: NewCharge, at = this.clock.now()): Promise<{ charge: Charge; created: boolean }> {
     const taxRateBp = this.config.TAX_RATE_BP;

@@ -95,7 +95,10 @@ async function sellCustomers(ctx: INestApplicationContext, monthStart: Date): Pr
   for (const [i, mix] of PLAN_MIX.entries()) {
     const type = mix.plan.startsWith('business') ? 'enterprise' : 'individual';
     const account = await accounts.create({ externalRef: `DEMO-${1000 + i}`, type, name: `Demo customer ${i + 1}` });
-    const members = Array.from({ length: mix.lines }, (_, j) => ({ subscriberId: `86138${String(i).padStart(3, '0')}${String(j).padStart(4, '0')}`, monthlyCapCredits: mix.caps?.[j] }));
+    const members = Array.from({ length: mix.lines }, (_, j) => ({
+      subscriberId: `86138${String(i).padStart(3, '0')}${String(j).padStart(4, '0')}`,
+      monthlyCapCredits: mix.caps?.[j],
+    }));
     const soldAt = new Date(monthStart.getTime() + (mix.startDay - 1) * 86_400_000 + 10 * 3600_000);
     const sub = await subs.create({ accountId: account.id, planCode: mix.plan, members }, soldAt);
     for (const m of members) lines.push({ subscriberId: m.subscriberId, subscriptionId: sub.id, plan: mix.plan, from: soldAt });
@@ -111,7 +114,9 @@ async function midMonthCommerce(ctx: INestApplicationContext, lines: DemoLine[],
   const personal = lines.filter((l) => l.plan === 'personal-9.9');
   await ctx.get(SubscriptionLifecycleService).changePlan(personal[0].subscriptionId, 'family-5', day(25));
   await ctx.get(SubscriptionLifecycleService).cancel(personal[1].subscriptionId, day(26));
-  const [accountId]: { account_id: string }[] = await ctx.get(DataSource).query(`SELECT account_id FROM subscriptions WHERE id = $1`, [personal[2].subscriptionId]);
+  const [accountId]: { account_id: string }[] = await ctx
+    .get(DataSource)
+    .query(`SELECT account_id FROM subscriptions WHERE id = $1`, [personal[2].subscriptionId]);
   await ctx.get(ChargesService).adjust(accountId.account_id, { amountFen: -200, reason: 'Goodwill credit, gateway outage on the 12th' }, null);
 }
 
@@ -127,8 +132,12 @@ async function billRun(ctx: INestApplicationContext, period: string) {
 
 async function printSummary(ctx: INestApplicationContext, s: Record<string, unknown> & { config: AppConfig }): Promise<void> {
   const db = ctx.get(DataSource);
-  const charges: { type: string; n: number; fen: string }[] = await db.query(`SELECT type, count(*)::int AS n, sum(amount_fen)::bigint AS fen FROM charges GROUP BY type ORDER BY type`);
-  const models: { model_code: string; requests: number; credits: string }[] = await db.query(`SELECT model_code, count(*)::int AS requests, sum(credits)::bigint AS credits FROM usage_ledger GROUP BY 1 ORDER BY 3 DESC LIMIT 5`);
+  const charges: { type: string; n: number; fen: string }[] = await db.query(
+    `SELECT type, count(*)::int AS n, sum(amount_fen)::bigint AS fen FROM charges GROUP BY type ORDER BY type`,
+  );
+  const models: { model_code: string; requests: number; credits: string }[] = await db.query(
+    `SELECT model_code, count(*)::int AS requests, sum(credits)::bigint AS credits FROM usage_ledger GROUP BY 1 ORDER BY 3 DESC LIMIT 5`,
+  );
   const settlement = s.settlement as { fileName: string; recordCount: number; totalAmountFen: number; sha256: string } | null;
   const summary = {
     database: new URL(s.config.DATABASE_URL).pathname.slice(1),
@@ -138,7 +147,14 @@ async function printSummary(ctx: INestApplicationContext, s: Record<string, unkn
     topModelsByCredits: models.map((m) => ({ model: m.model_code, requests: m.requests, credits: dbInt(m.credits, 'model credits') })),
     billRun: s.run,
     charges: charges.map((c) => ({ type: c.type, count: c.n, amountFen: dbInt(c.fen, 'charge total') })),
-    settlementFile: settlement ? { path: join(s.config.SETTLEMENT_OUTBOX_DIR, settlement.fileName), records: settlement.recordCount, totalAmountFen: settlement.totalAmountFen, sha256: settlement.sha256 } : null,
+    settlementFile: settlement
+      ? {
+          path: join(s.config.SETTLEMENT_OUTBOX_DIR, settlement.fileName),
+          records: settlement.recordCount,
+          totalAmountFen: settlement.totalAmountFen,
+          sha256: settlement.sha256,
+        }
+      : null,
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }

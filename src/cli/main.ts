@@ -15,7 +15,9 @@ import { Verifier } from '../verification/verifier.service';
 async function withContext<T>(run: (ctx: INestApplicationContext) => Promise<T>, role: 'cli' | 'worker' = 'cli'): Promise<T> {
   const config = loadConfig();
   if (config.NODE_ENV !== 'production' && config.MIGRATIONS_RUN) await ensureDatabase(config.DATABASE_URL);
-  const ctx = await NestFactory.createApplicationContext(AppModule.forRole(role, { ...config, APP_ROLE: role === 'cli' ? 'api' : role }), { logger: ['error'] });
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRole(role, { ...config, APP_ROLE: role === 'cli' ? 'api' : role }), {
+    logger: ['error'],
+  });
   try {
     return await run(ctx);
   } finally {
@@ -69,6 +71,8 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message)}\n`,
+  );
   process.exit(1);
 });

@@ -27,7 +27,7 @@ import { runMigrationsExclusively } from './migration-lock';
 export class DatabaseModule {}
 
 async function migrate(options: DataSourceOptions): Promise<void> {
-  const { statement_timeout: _timeout, ...extra } = ((options as { extra?: Record<string, unknown> }).extra ?? {});
+  const { statement_timeout: _timeout, ...extra } = (options as { extra?: Record<string, unknown> }).extra ?? {};
   const dataSource = await new DataSource({ ...options, extra: { ...extra, max: 2 }, migrationsRun: false } as DataSourceOptions).initialize();
   try {
     await runMigrationsExclusively(dataSource);

@@ -24,7 +24,13 @@ export class HealthController {
   @HealthCheck()
   async check(): Promise<HealthCheckResult> {
     try {
-      return upOrDownOnly(await this.health.check([() => this.db.pingCheck('postgres', { timeout: 1500 }), () => this.redis.check('redis'), () => this.schedules.check('schedules')]));
+      return upOrDownOnly(
+        await this.health.check([
+          () => this.db.pingCheck('postgres', { timeout: 1500 }),
+          () => this.redis.check('redis'),
+          () => this.schedules.check('schedules'),
+        ]),
+      );
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       throw new ServiceUnavailableException(upOrDownOnly(err.getResponse() as HealthCheckResult));

@@ -24,7 +24,20 @@ export function invoicesCsv(invoices: InvoiceView[]): string {
   let out = csvLine(HEADER);
   for (const inv of invoices) {
     for (const l of inv.lines) {
-      out += csvLine([inv.id, inv.accountId, inv.billingPeriod, inv.status, l.id, l.type, spreadsheetText(l.description), l.quantity, l.amountFen, l.taxFen, l.currency, l.status]);
+      out += csvLine([
+        inv.id,
+        inv.accountId,
+        inv.billingPeriod,
+        inv.status,
+        l.id,
+        l.type,
+        spreadsheetText(l.description),
+        l.quantity,
+        l.amountFen,
+        l.taxFen,
+        l.currency,
+        l.status,
+      ]);
     }
   }
   return out;

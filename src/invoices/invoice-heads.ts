@@ -34,11 +34,9 @@ interface HeadRow {
 export async function invoiceHeads(em: EntityManager, f: HeadFilter, periodEnds: Map<string, Date>, now: Date, limit: number): Promise<InvoiceHead[]> {
   const params: unknown[] = [[...periodEnds.keys()], [...periodEnds.values()].map((d) => d.toISOString()), now.toISOString()];
   const add = (value: unknown) => `$${params.push(value)}`;
-  const where = [
-    f.id && `i.id = ${add(f.id)}`,
-    f.accountId && `i.account_id = ${add(f.accountId)}`,
-    f.period && `i.billing_period = ${add(f.period)}`,
-  ].filter(Boolean);
+  const where = [f.id && `i.id = ${add(f.id)}`, f.accountId && `i.account_id = ${add(f.accountId)}`, f.period && `i.billing_period = ${add(f.period)}`].filter(
+    Boolean,
+  );
   const outer = [
     f.updatedSince && `updated_at >= ${add(f.updatedSince.toISOString())}`,
     f.after && `(updated_at, id) > (${add(f.after.updatedAt)}::timestamptz, ${add(f.after.id)}::uuid)`,

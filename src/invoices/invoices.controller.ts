@@ -39,11 +39,7 @@ export class InvoicesController {
 
   @Get(':id')
   @ApiProduces('application/json', 'text/csv')
-  async get(
-    @Param('id', UuidParam) id: string,
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-  ): Promise<InvoiceView | StreamableFile> {
+  async get(@Param('id', UuidParam) id: string, @CurrentPrincipal() p: Principal, @Req() req: Request): Promise<InvoiceView | StreamableFile> {
     const invoice = await this.invoices.get(id, ownAccount(p));
     if (!wantsCsv(req)) return invoice;
     return csvBody(invoicesCsv([invoice]));

@@ -13,7 +13,10 @@ export class MetricsAllowList {
   /** Throws naming the first entry that is neither an address nor a CIDR. */
   static parse(text: string): MetricsAllowList {
     if (text.trim() === 'none') return new MetricsAllowList([]);
-    const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    const entries = text
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
     return new MetricsAllowList(entries.map(toRange));
   }
 

@@ -43,12 +43,37 @@ export class StateGauges {
   ) {
     const registers = [metrics.registry];
     this.jobs = new Gauge({ name: 'tpb_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers });
-    this.oldestAge = new Gauge({ name: 'tpb_queue_oldest_waiting_age_seconds', help: 'Age of the oldest waiting job per queue (0 when none waits)', labelNames: ['queue'], registers });
-    this.runProcessed = new Gauge({ name: 'tpb_rating_run_processed', help: 'Subscriptions processed by the latest bill run', labelNames: ['period', 'status'], registers });
-    this.runTotal = new Gauge({ name: 'tpb_rating_run_total', help: 'Subscriptions to process in the latest bill run', labelNames: ['period', 'status'], registers });
+    this.oldestAge = new Gauge({
+      name: 'tpb_queue_oldest_waiting_age_seconds',
+      help: 'Age of the oldest waiting job per queue (0 when none waits)',
+      labelNames: ['queue'],
+      registers,
+    });
+    this.runProcessed = new Gauge({
+      name: 'tpb_rating_run_processed',
+      help: 'Subscriptions processed by the latest bill run',
+      labelNames: ['period', 'status'],
+      registers,
+    });
+    this.runTotal = new Gauge({
+      name: 'tpb_rating_run_total',
+      help: 'Subscriptions to process in the latest bill run',
+      labelNames: ['period', 'status'],
+      registers,
+    });
     this.batches = new Gauge({ name: 'tpb_settlement_batches', help: 'Settlement batches by status', labelNames: ['status'], registers });
-    this.schedulers = new Gauge({ name: 'tpb_job_schedulers', help: 'Job schedulers this process owns (wanted) and those found missing at its last check (missing)', labelNames: ['state'], registers });
-    this.sourceUp = new Gauge({ name: 'tpb_metrics_source_up', help: 'Whether the last scrape could read this source (1) or kept older figures (0)', labelNames: ['source'], registers });
+    this.schedulers = new Gauge({
+      name: 'tpb_job_schedulers',
+      help: 'Job schedulers this process owns (wanted) and those found missing at its last check (missing)',
+      labelNames: ['state'],
+      registers,
+    });
+    this.sourceUp = new Gauge({
+      name: 'tpb_metrics_source_up',
+      help: 'Whether the last scrape could read this source (1) or kept older figures (0)',
+      labelNames: ['source'],
+      registers,
+    });
     metrics.onScrape(() => this.refresh());
   }
 

@@ -28,8 +28,17 @@ export class UsageMetrics {
     const registers = [metrics.registry];
     this.accepted = new Counter({ name: 'tpb_usage_events_accepted_total', help: 'Usage events answered 202 by POST /v1/usage-events', registers });
     this.recorded = new Counter({ name: 'tpb_usage_events_recorded_total', help: 'Usage events recorded in the ledger by a worker', registers });
-    this.duplicate = new Counter({ name: 'tpb_usage_events_duplicate_total', help: 'Usage events a worker found already recorded with the same body', registers });
-    this.rejected = new Counter({ name: 'tpb_usage_events_rejected_total', help: 'Usage events a worker rejected, by reason code', labelNames: ['reason'], registers });
+    this.duplicate = new Counter({
+      name: 'tpb_usage_events_duplicate_total',
+      help: 'Usage events a worker found already recorded with the same body',
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'tpb_usage_events_rejected_total',
+      help: 'Usage events a worker rejected, by reason code',
+      labelNames: ['reason'],
+      registers,
+    });
     for (const reason of REJECTION_REASONS) this.rejected.inc({ reason }, 0);
     this.batchSeconds = new Histogram({
       name: 'tpb_usage_batch_duration_seconds',

@@ -53,8 +53,16 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
     if (server) await new Promise((done) => server.close(done));
   }
 
-  private async answer(url: string | undefined, peer: string | undefined, authorization: string | undefined): Promise<{ status: number; type: string; body: string }> {
-    const problem = (status: number, title: string) => ({ status, type: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title, status }) });
+  private async answer(
+    url: string | undefined,
+    peer: string | undefined,
+    authorization: string | undefined,
+  ): Promise<{ status: number; type: string; body: string }> {
+    const problem = (status: number, title: string) => ({
+      status,
+      type: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title, status }),
+    });
     if (url?.split('?')[0] !== '/metrics') return problem(404, 'Not Found');
     if (!this.access.peerAllowed(peer) && !(await this.access.keyAllowed(authorization))) return problem(403, 'Forbidden');
     return { status: 200, type: this.metrics.contentType, body: await this.metrics.text() };

@@ -64,7 +64,11 @@ function toCharges(c: RatedCycle): NewCharge[] {
     feeFen: dbInt(c.fee_fen, 'cycle fee_fen'),
     allowanceCredits: dbInt(c.allowance_credits, 'cycle allowance_credits'),
     overageCredits: dbInt(c.overage_credits, 'cycle overage_credits'),
-    overage: { mode: c.overage_mode, ratePerMillionFen: dbInt(c.overage_rate_per_million_fen, 'plan overage rate'), capFen: dbIntOrNull(c.overage_cap_fen, 'plan overage cap') },
+    overage: {
+      mode: c.overage_mode,
+      ratePerMillionFen: dbInt(c.overage_rate_per_million_fen, 'plan overage rate'),
+      capFen: dbIntOrNull(c.overage_cap_fen, 'plan overage cap'),
+    },
   });
   return lines.map((l) => ({
     ...base,

@@ -53,7 +53,10 @@ export class RatingChunkService {
         try {
           await this.rater.rateSlice([id], periodEnd, (em, r) => this.advance(em, runId, chunkNo, 1, r));
         } catch (e) {
-          await this.advance(this.dataSource.manager, runId, chunkNo, 1, { charges: [], errors: [{ subscriptionId: id, message: String((e as Error).message ?? e) }] });
+          await this.advance(this.dataSource.manager, runId, chunkNo, 1, {
+            charges: [],
+            errors: [{ subscriptionId: id, message: String((e as Error).message ?? e) }],
+          });
         }
       }
     }

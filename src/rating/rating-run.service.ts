@@ -65,7 +65,11 @@ export class RatingRunService {
       }
       const status = ids.length === 0 ? 'completed' : 'running';
       RUNS.assertMove(run.status, status);
-      await em.update(RatingRun, { id: runId }, { status, total: ids.length, startedAt: this.clock.now(), finishedAt: status === 'completed' ? this.clock.now() : null });
+      await em.update(
+        RatingRun,
+        { id: runId },
+        { status, total: ids.length, startedAt: this.clock.now(), finishedAt: status === 'completed' ? this.clock.now() : null },
+      );
       return Math.ceil(ids.length / size);
     });
     for (let i = 0; chunks !== null && i < chunks; i++) {
@@ -78,7 +82,10 @@ export class RatingRunService {
     await em.query(`SELECT id FROM rating_runs WHERE id = $1 FOR UPDATE`, [runId]);
     const [{ pending }] = await em.query(`SELECT count(*)::int AS pending FROM rating_run_chunks WHERE run_id = $1 AND status <> 'done'`, [runId]);
     if (pending === 0) {
-      await em.query(`UPDATE rating_runs SET status = 'completed', finished_at = now() WHERE id = $1 AND status = ANY($2)`, [runId, RUNS.sourcesOf('completed')]);
+      await em.query(`UPDATE rating_runs SET status = 'completed', finished_at = now() WHERE id = $1 AND status = ANY($2)`, [
+        runId,
+        RUNS.sourcesOf('completed'),
+      ]);
     }
   }
 

@@ -22,7 +22,11 @@ export class RatingController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Start a bill run for an ended period (it also catches up every earlier unrated cycle)' })
   @AuditedInServiceTransaction()
-  async create(@Body() dto: CreateRatingRunDto, @IdempotencyKey() idem: IdempotencyRef | null, @Res({ passthrough: true }) res: Response): Promise<RatingRunView> {
+  async create(
+    @Body() dto: CreateRatingRunDto,
+    @IdempotencyKey() idem: IdempotencyRef | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RatingRunView> {
     const outcome = await this.runs.create(dto.period, idem);
     res.status(outcome.status);
     return outcome.body;

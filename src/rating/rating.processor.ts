@@ -11,7 +11,6 @@ import { RATING_JOBS, RatingRunService } from './rating-run.service';
 /** The month-end bill run: a monthly schedule, run starts, chunk jobs, and a sweeper for orphans. */
 @Processor(QUEUES.rating, { autorun: false })
 export class RatingProcessor extends ConfiguredWorkerHost {
-
   constructor(
     @InjectQueue(QUEUES.rating) private readonly queue: Queue,
     private readonly runs: RatingRunService,

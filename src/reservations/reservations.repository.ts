@@ -136,10 +136,7 @@ export class ReservationsRepository {
 
   /** Credits held on the subscription's pool at `now`, through the balance read model. */
   async heldCredits(em: EntityManager, subscriptionId: string, now: Date): Promise<number> {
-    const [row]: { held: string }[] = await em.query(
-      `SELECT ${BalanceSql.heldCredits('$1', '$2')} AS held`,
-      [subscriptionId, now.toISOString()],
-    );
+    const [row]: { held: string }[] = await em.query(`SELECT ${BalanceSql.heldCredits('$1', '$2')} AS held`, [subscriptionId, now.toISOString()]);
     return heldCreditsFrom(row.held);
   }
 

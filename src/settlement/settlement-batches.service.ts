@@ -88,5 +88,6 @@ async function assertRecordsOfBatch(em: EntityManager, batchId: string, rejected
     else if (seen.has(id)) errors.push({ path, message: `${path} ${id} is listed twice` });
     seen.add(id);
   });
-  if (errors.length) throw new DomainException(400, 'VALIDATION_FAILED', errors.length === 1 ? errors[0].message : `${errors.length} recordIds are invalid`, errors);
+  if (errors.length)
+    throw new DomainException(400, 'VALIDATION_FAILED', errors.length === 1 ? errors[0].message : `${errors.length} recordIds are invalid`, errors);
 }

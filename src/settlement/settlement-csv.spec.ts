@@ -1,7 +1,17 @@
 import { csvField } from '../common/http/csv';
 import { ExportRecord, headerLine, recordLine, trailerLine } from './settlement-csv';
 
-const row = (description: string, quantity: string | null = null): ExportRecord => ['c1', 'BA-1', 'ADJUSTMENT', '2026-11', description, quantity, '-500', '-28', 'CNY'];
+const row = (description: string, quantity: string | null = null): ExportRecord => [
+  'c1',
+  'BA-1',
+  'ADJUSTMENT',
+  '2026-11',
+  description,
+  quantity,
+  '-500',
+  '-28',
+  'CNY',
+];
 
 describe('settlement CSV', () => {
   it.each([

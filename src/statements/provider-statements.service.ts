@@ -41,7 +41,13 @@ export class ProviderStatementsService {
        GROUP BY m.provider_code, l.model_code, l.rate_id, r.provider_input_price_per_million_fen, r.provider_output_price_per_million_fen`,
       [start.toISOString(), end.toISOString(), codes],
     );
-    return codes.map((code) => statementOf(code, period, rows.filter((r) => r.provider_code === code)));
+    return codes.map((code) =>
+      statementOf(
+        code,
+        period,
+        rows.filter((r) => r.provider_code === code),
+      ),
+    );
   }
 
   private async providerCodes(provider?: string): Promise<string[]> {
@@ -62,11 +68,15 @@ function statementOf(provider: string, period: string, rows: VersionRow[]): Prov
     line.requests += count(r.requests, 'requests');
     line.inputTokens += inputTokens;
     line.outputTokens += outputTokens;
-    line.amountFen += amountPerMillion(inputTokens, dbInt(r.in_price, 'provider input price')) + amountPerMillion(outputTokens, dbInt(r.out_price, 'provider output price'));
+    line.amountFen +=
+      amountPerMillion(inputTokens, dbInt(r.in_price, 'provider input price')) + amountPerMillion(outputTokens, dbInt(r.out_price, 'provider output price'));
     byModel.set(r.model_code, line);
   }
   const models = [...byModel.values()].sort((a, b) => (a.model < b.model ? -1 : 1));
-  const totalFen = toSafeNumber(models.reduce((acc, m) => acc + BigInt(m.amountFen), 0n), 'totalFen');
+  const totalFen = toSafeNumber(
+    models.reduce((acc, m) => acc + BigInt(m.amountFen), 0n),
+    'totalFen',
+  );
   return { provider, period, models, totalFen };
 }
 

@@ -13,6 +13,8 @@ describe('the balance read model', () => {
 
   it('reads usable buckets and holds through the one SQL definition of each', () => {
     expect(BalanceSql.usableCredits('s.id', '$3')).toContain('FROM usable_buckets($3) b WHERE b.subscription_id = s.id');
-    expect(BalanceSql.heldCredits('s.id', '$3', 'm.subscriber_id')).toContain('FROM held_credits($3) h WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id');
+    expect(BalanceSql.heldCredits('s.id', '$3', 'm.subscriber_id')).toContain(
+      'FROM held_credits($3) h WHERE h.subscription_id = s.id AND h.subscriber_id = m.subscriber_id',
+    );
   });
 });

@@ -110,7 +110,10 @@ export class CycleRoller {
       const cancelled = rolled.filter((s) => s.status === 'cancelled');
       due = rolled.filter((s) => s.status !== 'cancelled');
       // A cancelled subscription ends with its cycle instead of opening the next one.
-      await this.writer.endSubscriptions(em, cancelled.map((s) => ({ sub: s, at: ended.get(s.id)!.end_at })));
+      await this.writer.endSubscriptions(
+        em,
+        cancelled.map((s) => ({ sub: s, at: ended.get(s.id)!.end_at })),
+      );
       const opened = await this.openSuccessors(em, due, ended);
       // Only a cycle that itself ended by `until` needs another pass (a subscription months behind).
       due = due.filter((s) => opened.get(s.id)!.getTime() <= until.getTime());

@@ -27,13 +27,18 @@ export class SubscriptionLifecycleService {
   ) {}
 
   changePlan(id: string, planCode: string, now = this.clock.now()): Promise<SubscriptionView> {
-    return this.step(id, 'changePlan', async (em, sub) => {
-      const plan = await this.plans.getSellable(planCode, em);
-      const members = await em.countBy(Member, { subscriptionId: id, removedAt: IsNull() });
-      const refusal = memberCountRefusal(plan, members);
-      if (refusal) throw new ConflictProblem('MEMBER_LIMIT', refusal);
-      sub.pendingPlanCode = plan.code === sub.planCode ? null : plan.code;
-    }, now);
+    return this.step(
+      id,
+      'changePlan',
+      async (em, sub) => {
+        const plan = await this.plans.getSellable(planCode, em);
+        const members = await em.countBy(Member, { subscriptionId: id, removedAt: IsNull() });
+        const refusal = memberCountRefusal(plan, members);
+        if (refusal) throw new ConflictProblem('MEMBER_LIMIT', refusal);
+        sub.pendingPlanCode = plan.code === sub.planCode ? null : plan.code;
+      },
+      now,
+    );
   }
 
   cancel(id: string, now = this.clock.now()): Promise<SubscriptionView> {

@@ -35,5 +35,4 @@ describe('subscription lifecycle', () => {
   ] as [SubscriptionAction, SubscriptionStatus][])('%s from %s is a 409 naming the state', (action, from) => {
     expect(() => nextStatus(from, action)).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining(from) }));
   });
-
 });

@@ -1,15 +1,7 @@
 import { ConflictProblem } from '../common/http/domain.exception';
 import { SubscriptionStatus } from './entities/subscription.entity';
 
-export type SubscriptionAction =
-  | 'changePlan'
-  | 'cancel'
-  | 'terminate'
-  | 'suspend'
-  | 'resume'
-  | 'addMember'
-  | 'removeMember'
-  | 'topUp';
+export type SubscriptionAction = 'changePlan' | 'cancel' | 'terminate' | 'suspend' | 'resume' | 'addMember' | 'removeMember' | 'topUp';
 
 /**
  * The one table of legal lifecycle steps: for each action, the states it may start from and the

@@ -21,7 +21,17 @@ import { Subscription } from './entities/subscription.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, Cycle, BucketRow, Member, MemberCycleUsage]), AccountsModule, CatalogModule, ReservationsModule],
-  providers: [CycleRoller, CycleRollWriter, ClosedCyclesWriter, TopupBucketsWriter, UsageDebitsWriter, SubscriptionsService, SubscriptionLifecycleService, MembersService, BalanceService],
+  providers: [
+    CycleRoller,
+    CycleRollWriter,
+    ClosedCyclesWriter,
+    TopupBucketsWriter,
+    UsageDebitsWriter,
+    SubscriptionsService,
+    SubscriptionLifecycleService,
+    MembersService,
+    BalanceService,
+  ],
   controllers: [SubscriptionsController],
   exports: [CycleRoller, ClosedCyclesWriter, TopupBucketsWriter, UsageDebitsWriter, SubscriptionsService, SubscriptionLifecycleService, BalanceService],
 })

@@ -37,7 +37,10 @@ export class SubscriptionsService {
       assertMemberCount(plan, dto.members);
       await assertSubscribersFree(em, dto.members, startAt);
       const sub = await em.save(em.create(Subscription, { accountId: dto.accountId, planCode: plan.code, status: 'active', startAt }));
-      await em.insert(Member, dto.members.map((m) => ({ subscriptionId: sub.id, subscriberId: m.subscriberId, monthlyCapCredits: m.monthlyCapCredits ?? null, addedAt: startAt })));
+      await em.insert(
+        Member,
+        dto.members.map((m) => ({ subscriptionId: sub.id, subscriberId: m.subscriberId, monthlyCapCredits: m.monthlyCapCredits ?? null, addedAt: startAt })),
+      );
       const terms = firstCycleTerms(startAt, this.config.BILLING_TZ, plan.monthlyFeeFen, plan.allowanceCredits);
       // No roll here: a backdated subscription stays in the cycle containing startAt until its first
       // touch, so usage of that cycle arriving meanwhile is billed there and not as late usage.
@@ -76,7 +79,10 @@ export class SubscriptionsService {
     }
     const page = await paginate(qb, q, { column: 's.createdAt', key: (s) => s.createdAt.toISOString(), isSortValue: isIsoInstant });
     // A list is a read too: it shows each subscription as of now.
-    await this.roller.rollDue(page.data.map((s) => s.id), now);
+    await this.roller.rollDue(
+      page.data.map((s) => s.id),
+      now,
+    );
     return { ...page, data: await Promise.all(page.data.map((s) => this.view(s.id))) };
   }
 }

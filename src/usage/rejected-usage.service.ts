@@ -76,7 +76,11 @@ export class RejectedUsageService {
    * batch. `from` resumes a retry that was interrupted; `onChunk` learns the checkpoint after each
    * committed chunk, so a killed job restarts where it stopped.
    */
-  async retryMatching(filter: RejectedUsageFilter, from: RetryCheckpoint = FIRST_CHECKPOINT, onChunk?: (c: RetryCheckpoint) => Promise<void>): Promise<BulkRetryView> {
+  async retryMatching(
+    filter: RejectedUsageFilter,
+    from: RetryCheckpoint = FIRST_CHECKPOINT,
+    onChunk?: (c: RetryCheckpoint) => Promise<void>,
+  ): Promise<BulkRetryView> {
     const total: BulkRetryView = { retried: from.retried, recorded: from.recorded, stillRejected: from.stillRejected };
     let after = from.after;
     for (;;) {

@@ -17,7 +17,10 @@ export function summaryRange(q: { from?: string; to?: string }, now: Date, tz: s
   if (!q.from && !q.to) return toRange(periodBounds(periodOf(now, tz), tz));
   if (!q.from || !q.to) {
     const missing = q.from ? 'to' : 'from';
-    throw new BadInputProblem(missing, `${missing} is required with ${missing === 'to' ? 'from' : 'to'}: a summary covers a bounded range (or the current month when neither is given)`);
+    throw new BadInputProblem(
+      missing,
+      `${missing} is required with ${missing === 'to' ? 'from' : 'to'}: a summary covers a bounded range (or the current month when neither is given)`,
+    );
   }
   const range = { from: new Date(q.from), to: new Date(q.to) };
   if (range.to.getTime() <= range.from.getTime()) throw new BadInputProblem('to', 'to must be after from');

@@ -37,23 +37,69 @@ function nested(levels: number): Record<string, unknown> {
 
 /** Values that break one field or another: wrong types, edges of the ranges, look-alikes. */
 const ODD_VALUES: unknown[] = [
-  null, true, '', ' ', '1', -1, 0, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, [], {}, [1], { a: 1 }, 'x'.repeat(128), 'x'.repeat(129),
-  'a\u0000b', 'a\u007fb', '\uFE0F', 'a\uFE0F', '\u{1F600}'.repeat(100), 'é', 'a b', 'a/b', 'sub@x.y',
-  '2026-11-03T08:15:00+08:00', '2026-11-03T08:15:00', '2026-02-30T00:00:00Z', '2026-11-03T08:15:00.1234Z', '2026-11-03 08:15:00Z',
-  '2026-11-03T24:00:00Z', '2026-11-03T08:15:00+15:00', { big: 'y'.repeat(5000) },
+  null,
+  true,
+  '',
+  ' ',
+  '1',
+  -1,
+  0,
+  1.5,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  [],
+  {},
+  [1],
+  { a: 1 },
+  'x'.repeat(128),
+  'x'.repeat(129),
+  'a\u0000b',
+  'a\u007fb',
+  '\uFE0F',
+  'a\uFE0F',
+  '\u{1F600}'.repeat(100),
+  'é',
+  'a b',
+  'a/b',
+  'sub@x.y',
+  '2026-11-03T08:15:00+08:00',
+  '2026-11-03T08:15:00',
+  '2026-02-30T00:00:00Z',
+  '2026-11-03T08:15:00.1234Z',
+  '2026-11-03 08:15:00Z',
+  '2026-11-03T24:00:00Z',
+  '2026-11-03T08:15:00+15:00',
+  { big: 'y'.repeat(5000) },
   // What PostgreSQL cannot store, or the credit rule cannot rate.
-  '\uD800', 'a\uDC00b', '\u{1F600}\uD83D', MAX_EVENT_TOKENS, MAX_EVENT_TOKENS + 1, 2 ** 31,
-  { note: 'a\u0000b' }, { note: ['\uDFFF'] }, { ['k\u0000']: 1 }, nested(MAX_METADATA_DEPTH), nested(MAX_METADATA_DEPTH + 1),
+  '\uD800',
+  'a\uDC00b',
+  '\u{1F600}\uD83D',
+  MAX_EVENT_TOKENS,
+  MAX_EVENT_TOKENS + 1,
+  2 ** 31,
+  { note: 'a\u0000b' },
+  { note: ['\uDFFF'] },
+  { ['k\u0000']: 1 },
+  nested(MAX_METADATA_DEPTH),
+  nested(MAX_METADATA_DEPTH + 1),
 ];
 const FIELDS = ['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata'];
-const oddValue = fc.oneof(
-  fc.constantFrom(...ODD_VALUES),
-  fc.string({ maxLength: 140 }),
-  fc.integer(),
-  fc.jsonValue({ maxDepth: 1 }),
-);
+const oddValue = fc.oneof(fc.constantFrom(...ODD_VALUES), fc.string({ maxLength: 140 }), fc.integer(), fc.jsonValue({ maxDepth: 1 }));
 
-const fieldName = fc.constantFrom('eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata', 'extra', '__proto__', 'constructor');
+const fieldName = fc.constantFrom(
+  'eventId',
+  'subscriberId',
+  'model',
+  'inputTokens',
+  'outputTokens',
+  'occurredAt',
+  'requestId',
+  'reservationId',
+  'metadata',
+  'extra',
+  '__proto__',
+  'constructor',
+);
 
 const mutatedEvent = fc
   .tuple(validEvent, fc.array(fc.tuple(fieldName, fc.oneof(oddValue, fc.constant(undefined))), { maxLength: 3 }))
@@ -82,7 +128,14 @@ function expectSameVerdict(data: unknown): void {
 
 describe('usage batch validation', () => {
   it('agrees with class-validator on every field set to every odd value', () => {
-    const valid = { eventId: 'e-1', subscriberId: '8613800000000', model: 'deepseek-v3', inputTokens: 10, outputTokens: 2, occurredAt: '2026-11-03T08:15:00+08:00' };
+    const valid = {
+      eventId: 'e-1',
+      subscriberId: '8613800000000',
+      model: 'deepseek-v3',
+      inputTokens: 10,
+      outputTokens: 2,
+      occurredAt: '2026-11-03T08:15:00+08:00',
+    };
     for (const field of FIELDS) {
       for (const value of ODD_VALUES) expectSameVerdict({ events: [{ ...valid, [field]: value }] });
       const without: Record<string, unknown> = { ...valid };
@@ -112,7 +165,9 @@ describe('usage batch validation', () => {
   });
 
   it('answers with class-validator’s field errors when the batch is invalid', () => {
-    const check = checkUsageBatch({ events: [{ eventId: 'e1', subscriberId: 's1', model: 'm', inputTokens: -1, outputTokens: 0, occurredAt: 'yesterday', colour: 'red' }] });
+    const check = checkUsageBatch({
+      events: [{ eventId: 'e1', subscriberId: 's1', model: 'm', inputTokens: -1, outputTokens: 0, occurredAt: 'yesterday', colour: 'red' }],
+    });
     expect(check.ok).toBe(false);
     const paths = !check.ok ? check.errors.map((e) => e.path).sort() : [];
     expect(paths).toEqual(['events[0].colour', 'events[0].inputTokens', 'events[0].occurredAt']);
@@ -134,7 +189,12 @@ describe('usage batch validation', () => {
     });
     const paths = !check.ok ? check.errors.map((e) => e.path).sort() : [];
     expect(paths).toEqual([
-      'events[1].metadata', 'events[2].requestId', 'events[3].metadata', 'events[4].outputTokens', 'events[5].metadata', 'events[6].reservationId',
+      'events[1].metadata',
+      'events[2].requestId',
+      'events[3].metadata',
+      'events[4].outputTokens',
+      'events[5].metadata',
+      'events[6].reservationId',
     ]);
   });
 

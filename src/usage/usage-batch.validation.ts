@@ -6,7 +6,14 @@ import { isInstant } from '../common/validation/instant.validator';
 import { CODE_PATTERN, EVENT_ID_PATTERN, SUBSCRIBER_ID_PATTERN } from '../common/validation/text.validators';
 import { unstorableJson } from '../common/validation/storable-text';
 import {
-  MAX_BATCH_EVENTS, MAX_EVENT_TOKENS, MAX_JOB_EVENTS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, UsageBatchDto, UsageEventDto, UsageJobDto,
+  MAX_BATCH_EVENTS,
+  MAX_EVENT_TOKENS,
+  MAX_JOB_EVENTS,
+  MAX_METADATA_BYTES,
+  MAX_METADATA_DEPTH,
+  UsageBatchDto,
+  UsageEventDto,
+  UsageJobDto,
 } from './dto/usage-event.dto';
 
 /**
@@ -35,7 +42,17 @@ export function checkUsageBatch(data: unknown, source: UsageBatchSource = 'reque
   return errors.length === 0 ? { ok: true, batch } : { ok: false, errors: flattenValidationErrors(errors) };
 }
 
-const EVENT_FIELDS = new Set<string>(['eventId', 'subscriberId', 'model', 'inputTokens', 'outputTokens', 'occurredAt', 'requestId', 'reservationId', 'metadata']);
+const EVENT_FIELDS = new Set<string>([
+  'eventId',
+  'subscriberId',
+  'model',
+  'inputTokens',
+  'outputTokens',
+  'occurredAt',
+  'requestId',
+  'reservationId',
+  'metadata',
+]);
 /** Optional ids the fast path vouches for: printable ASCII, whose length every counting agrees on. */
 const PLAIN_ID = /^[\x20-\x7e]{1,128}$/;
 
@@ -57,14 +74,20 @@ function vouchesForEvent(e: unknown): e is UsageEventDto {
   if (!isPlainObject(e)) return false;
   for (const key in e) if (!EVENT_FIELDS.has(key)) return false;
   return (
-    typeof e.eventId === 'string' && EVENT_ID_PATTERN.test(e.eventId) &&
-    typeof e.subscriberId === 'string' && SUBSCRIBER_ID_PATTERN.test(e.subscriberId) &&
-    typeof e.model === 'string' && CODE_PATTERN.test(e.model) &&
-    isTokens(e.inputTokens) && isTokens(e.outputTokens) &&
+    typeof e.eventId === 'string' &&
+    EVENT_ID_PATTERN.test(e.eventId) &&
+    typeof e.subscriberId === 'string' &&
+    SUBSCRIBER_ID_PATTERN.test(e.subscriberId) &&
+    typeof e.model === 'string' &&
+    CODE_PATTERN.test(e.model) &&
+    isTokens(e.inputTokens) &&
+    isTokens(e.outputTokens) &&
     isInstant(e.occurredAt) &&
     (e.requestId === undefined || (typeof e.requestId === 'string' && PLAIN_ID.test(e.requestId))) &&
     (e.reservationId === undefined || (typeof e.reservationId === 'string' && PLAIN_ID.test(e.reservationId))) &&
-    (e.metadata === undefined || (isPlainObject(e.metadata) && Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES &&
-      unstorableJson(e.metadata, MAX_METADATA_DEPTH) === null))
+    (e.metadata === undefined ||
+      (isPlainObject(e.metadata) &&
+        Buffer.byteLength(JSON.stringify(e.metadata)) <= MAX_METADATA_BYTES &&
+        unstorableJson(e.metadata, MAX_METADATA_DEPTH) === null))
   );
 }

@@ -37,11 +37,22 @@ const event = fc.record(
 
 describe('bodyHash', () => {
   it('equals the hash of the canonical JSON of the normal form', () => {
-    fc.assert(fc.property(event, (e) => expect(bodyHash(e as UsageEventDto)).toBe(definitionHash(e as UsageEventDto))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(event, (e) => expect(bodyHash(e as UsageEventDto)).toBe(definitionHash(e as UsageEventDto))),
+      { numRuns: 2000 },
+    );
   });
 
   it('treats the same instant in another offset, and metadata keys in another order, as identical', () => {
-    const a = { eventId: 'e', subscriberId: 's', model: 'm', inputTokens: 1, outputTokens: 2, occurredAt: '2026-11-03T08:15:00+08:00', metadata: { a: 1, b: { c: 2, d: 3 } } };
+    const a = {
+      eventId: 'e',
+      subscriberId: 's',
+      model: 'm',
+      inputTokens: 1,
+      outputTokens: 2,
+      occurredAt: '2026-11-03T08:15:00+08:00',
+      metadata: { a: 1, b: { c: 2, d: 3 } },
+    };
     const b = { ...a, occurredAt: '2026-11-03T00:15:00.000Z', metadata: { b: { d: 3, c: 2 }, a: 1 } };
     expect(bodyHash(a)).toBe(bodyHash(b));
     expect(bodyHash(a)).not.toBe(bodyHash({ ...a, outputTokens: 3 }));

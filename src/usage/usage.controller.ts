@@ -60,7 +60,8 @@ export class RejectedUsageController {
   @Post('retry')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Start a job retrying every matching rejected event (never DUPLICATE_CONFLICT) through the exactly-once path; follow it at /v1/rejected-usage/retry-jobs/{id}',
+    summary:
+      'Start a job retrying every matching rejected event (never DUPLICATE_CONFLICT) through the exactly-once path; follow it at /v1/rejected-usage/retry-jobs/{id}',
   })
   retryMatching(@Body() filter: RejectedUsageFilter): Promise<RetryJobView> {
     return this.retryJobs.start(filter);

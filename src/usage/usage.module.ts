@@ -16,7 +16,16 @@ import { UsageQueueProducer } from './usage-queue-producer';
 
 @Module({
   imports: [SubscriptionsModule, CatalogModule, AlertsModule, ReservationsModule],
-  providers: [UsageLedgerRepository, UsageRecorder, RejectedUsageService, UsageQueryService, UsageEnqueuer, RejectedUsageRetryJobs, UsageJobRecorder, UsageQueueProducer],
+  providers: [
+    UsageLedgerRepository,
+    UsageRecorder,
+    RejectedUsageService,
+    UsageQueryService,
+    UsageEnqueuer,
+    RejectedUsageRetryJobs,
+    UsageJobRecorder,
+    UsageQueueProducer,
+  ],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
   exports: [UsageRecorder, UsageLedgerRepository, RejectedUsageService, UsageJobRecorder],
 })

@@ -14,8 +14,7 @@ const overageFen = (credits: string, p: string) => `
        THEN LEAST(div(2 * ${credits}::numeric * ${p}.overage_rate_per_million_fen + 1000000, 2000000), ${p}.overage_cap_fen)
        ELSE 0 END`;
 
-export const taxFen = (amount: string, bp: string) =>
-  `(sign(${amount}) * div(2 * abs(${amount})::numeric * ${bp} + 10000 + ${bp}, 2 * (10000 + ${bp})))`;
+export const taxFen = (amount: string, bp: string) => `(sign(${amount}) * div(2 * abs(${amount})::numeric * ${bp} + 10000 + ${bp}, 2 * (10000 + ${bp})))`;
 
 const EXPECTED_CHARGES = `
   ec AS (

@@ -21,7 +21,10 @@ describe('CsvRecordReader (RFC 4180)', () => {
   });
 
   it('keeps a last record without a line break, and an empty quoted field', () => {
-    expect(readAll('a,""\nb,c', 4)).toEqual([['a', ''], ['b', 'c']]);
+    expect(readAll('a,""\nb,c', 4)).toEqual([
+      ['a', ''],
+      ['b', 'c'],
+    ]);
   });
 
   it('refuses a quoted field that never closes', () => {

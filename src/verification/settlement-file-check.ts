@@ -50,7 +50,12 @@ export class SettlementFileCheck {
     );
     const differences: Difference[] = [];
     for (const b of batches) differences.push(...(await this.checkBatch(em, b)));
-    return { kind: 'settlement-batch', checked: batches.length, differenceCount: differences.length, differences: differences.slice(0, DIFFERENCES_LISTED_PER_KIND) };
+    return {
+      kind: 'settlement-batch',
+      checked: batches.length,
+      differenceCount: differences.length,
+      differences: differences.slice(0, DIFFERENCES_LISTED_PER_KIND),
+    };
   }
 
   private async checkBatch(em: EntityManager, b: BatchRow): Promise<Difference[]> {
@@ -66,7 +71,8 @@ export class SettlementFileCheck {
     const stored = { recordCount: Number(b.record_count), totalAmountFen: b.total_amount_fen, sha256: b.sha256 };
     const keys = (Object.keys(fromFile) as (keyof typeof fromFile)[]).filter((k) => fromFile[k] !== stored[k]);
     if (keys.length) diff('settlement-batch', b.id, pick(fromFile, keys), pick(stored, keys));
-    if (tally.header?.join(',') !== SETTLEMENT_HEADER.join(',')) diff('settlement-file', `${b.id}:header`, { header: SETTLEMENT_HEADER.join(',') }, { header: tally.header?.join(',') ?? null });
+    if (tally.header?.join(',') !== SETTLEMENT_HEADER.join(','))
+      diff('settlement-file', `${b.id}:header`, { header: SETTLEMENT_HEADER.join(',') }, { header: tally.header?.join(',') ?? null });
     const trailer = ['TRAILER', b.id, String(tally.recordCount), tally.totalAmountFen.toString()].join(',');
     if (tally.trailer?.join(',') !== trailer) diff('settlement-file', `${b.id}:trailer`, { trailer }, { trailer: tally.trailer?.join(',') ?? null });
     if (tally.listedTagged !== Number(b.tagged)) diff('settlement-batch', b.id, { chargesListed: Number(b.tagged) }, { chargesListed: tally.listedTagged });
@@ -74,7 +80,11 @@ export class SettlementFileCheck {
   }
 
   /** Streams the file once: hash the bytes, parse the records, compare them with charges a chunk at a time. */
-  private async readFile(em: EntityManager, b: BatchRow, diff: (e: string, id: string, x: Record<string, unknown> | null, a: Record<string, unknown> | null) => void): Promise<FileTally | null> {
+  private async readFile(
+    em: EntityManager,
+    b: BatchRow,
+    diff: (e: string, id: string, x: Record<string, unknown> | null, a: Record<string, unknown> | null) => void,
+  ): Promise<FileTally | null> {
     const tally = new FileTally();
     const reader = new CsvRecordReader();
     const decoder = new StringDecoder('utf8');
@@ -108,7 +118,13 @@ export class SettlementFileCheck {
     pending.push(record);
   }
 
-  private async compareRecords(em: EntityManager, batchId: string, records: string[][], tally: FileTally, diff: (e: string, id: string, x: Record<string, unknown> | null, a: Record<string, unknown> | null) => void): Promise<string[][]> {
+  private async compareRecords(
+    em: EntityManager,
+    batchId: string,
+    records: string[][],
+    tally: FileTally,
+    diff: (e: string, id: string, x: Record<string, unknown> | null, a: Record<string, unknown> | null) => void,
+  ): Promise<string[][]> {
     if (records.length === 0) return [];
     const ids = records.map((r) => r[0]).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     const rows: Record<string, string | boolean>[] = await em.query(`SELECT ${CHARGE_COLUMNS} FROM charges WHERE id = ANY($1::uuid[])`, [ids, batchId]);

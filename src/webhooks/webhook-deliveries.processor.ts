@@ -13,7 +13,6 @@ const SWEEP_EVERY_MS = 60 * 1000;
 /** Sends webhook deliveries, and every minute re-enqueues the pending ones the queue may have lost. */
 @Processor(QUEUES.webhookDeliveries, { autorun: false })
 export class WebhookDeliveriesProcessor extends ConfiguredWorkerHost {
-
   constructor(
     @InjectQueue(QUEUES.webhookDeliveries) private readonly queue: Queue,
     private readonly deliverer: WebhookDeliverer,

@@ -34,10 +34,7 @@ export class WebhookDeliveriesRepository {
   }
 
   async pending(limit: number): Promise<DeliveryRef[]> {
-    return this.dataSource.query(
-      `SELECT id, generation FROM webhook_deliveries WHERE status = 'pending' ORDER BY created_at LIMIT $1`,
-      [limit],
-    );
+    return this.dataSource.query(`SELECT id, generation FROM webhook_deliveries WHERE status = 'pending' ORDER BY created_at LIMIT $1`, [limit]);
   }
 
   async target(id: string): Promise<DeliveryTarget | null> {

@@ -33,7 +33,8 @@ export class WebhookDeliveriesService {
     await this.dataSource.transaction(async (em) => {
       const found = await this.deliveries.lockForReplay(em, id);
       if (!found) throw new NotFoundProblem('Webhook delivery', id);
-      if (found.status === 'pending') throw new ConflictProblem('DELIVERY_PENDING', `Webhook delivery ${id} is pending; replay it once it is delivered or failed`);
+      if (found.status === 'pending')
+        throw new ConflictProblem('DELIVERY_PENDING', `Webhook delivery ${id} is pending; replay it once it is delivered or failed`);
       if (found.webhookDeletedAt) throw new ConflictProblem('WEBHOOK_DELETED', `The webhook of delivery ${id} is deleted`);
       this.outbox.enqueueAfterCommit(em, [await this.deliveries.startNextGeneration(em, id)]);
     });
@@ -45,7 +46,15 @@ export class WebhookDeliveriesService {
     if (rows.length === 0) return [];
     const alerts = await this.dataSource.getRepository(Alert).find({ where: { id: In(rows.map((d) => d.alertId)) }, select: { id: true, kind: true } });
     const kinds = new Map(alerts.map((a) => [a.id, a.kind]));
-    const attempts = await this.dataSource.getRepository(WebhookDeliveryAttempt).find({ where: { deliveryId: In(rows.map((d) => d.id)) }, order: { id: 'ASC' } });
-    return rows.map((d) => DeliveryView.of(d, kinds.get(d.alertId)!, attempts.filter((a) => a.deliveryId === d.id)));
+    const attempts = await this.dataSource
+      .getRepository(WebhookDeliveryAttempt)
+      .find({ where: { deliveryId: In(rows.map((d) => d.id)) }, order: { id: 'ASC' } });
+    return rows.map((d) =>
+      DeliveryView.of(
+        d,
+        kinds.get(d.alertId)!,
+        attempts.filter((a) => a.deliveryId === d.id),
+      ),
+    );
   }
 }

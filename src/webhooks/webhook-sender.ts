@@ -47,11 +47,19 @@ export class WebhookSender {
     if (literal && !this.allowed(literal)) return Promise.reject(new TargetRefused(`target address ${literal} is not public`));
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, lookup: this.checkedLookup, agent: false });
+      const req = request(url, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': Buffer.byteLength(body) },
+        lookup: this.checkedLookup,
+        agent: false,
+      });
       const total = setTimeout(() => req.destroy(new TimeoutFailure(`no answer within ${DELIVERY_TIMEOUT_MS} ms`)), DELIVERY_TIMEOUT_MS);
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
-        const connect = setTimeout(() => req.destroy(new TimeoutFailure(`no connection within ${this.config.WEBHOOK_CONNECT_TIMEOUT_MS} ms`)), this.config.WEBHOOK_CONNECT_TIMEOUT_MS);
+        const connect = setTimeout(
+          () => req.destroy(new TimeoutFailure(`no connection within ${this.config.WEBHOOK_CONNECT_TIMEOUT_MS} ms`)),
+          this.config.WEBHOOK_CONNECT_TIMEOUT_MS,
+        );
         socket.once('connect', () => clearTimeout(connect)).once('close', () => clearTimeout(connect));
       });
       req.on('response', (res) => void readCapped(res).then((text) => resolve({ statusCode: res.statusCode ?? 0, text }), reject));
@@ -70,7 +78,8 @@ export class WebhookSender {
     dns.lookup(hostname, { all: true, family: options.family ?? 0 }).then(
       (found: LookupAddress[]) => {
         const refused = found.find((a) => !this.allowed(a.address));
-        if (found.length === 0 || refused) return callback(new TargetRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not public`), '', 4);
+        if (found.length === 0 || refused)
+          return callback(new TargetRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not public`), '', 4);
         // Every address handed over was checked above; with `all`, the socket tries them in turn.
         if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, found);
         callback(null, found[0].address, found[0].family);

@@ -134,7 +134,15 @@ describe('usage alerts: each kind exactly once per subscription, cycle and subje
     expect([...first.body.data, ...rest.body.data].map((a: { kind: string }) => a.kind).sort()).toEqual(['BALANCE_EXHAUSTED', 'USAGE_100', 'USAGE_80']);
     const only = await get({ subscriptionId: id, kind: 'USAGE_100' });
     expect(only.body.data).toEqual([
-      { id: expect.any(String), kind: 'USAGE_100', subscriptionId: id, cycleId: (await balanceOf(t, id)).cycle.id, subject: null, data: { thresholdPercent: 100, usedCredits: 1_000, allowanceCredits: 1_000 }, createdAt: expect.any(String) },
+      {
+        id: expect.any(String),
+        kind: 'USAGE_100',
+        subscriptionId: id,
+        cycleId: (await balanceOf(t, id)).cycle.id,
+        subject: null,
+        data: { thresholdPercent: 100, usedCredits: 1_000, allowanceCredits: 1_000 },
+        createdAt: expect.any(String),
+      },
     ]);
     expect((await get({ kind: 'USAGE_90' })).status).toBe(400);
     expect((await t.http().get('/v1/alerts').set(bearer(gateway))).status).toBe(403);
@@ -151,19 +159,27 @@ describe('usage alerts: each kind exactly once per subscription, cycle and subje
         async (batches) => {
           const subs: { shape: (typeof shapes)[number]; members: { subscriberId: string; monthlyCapCredits?: number }[]; id: string }[] = [];
           for (const shape of shapes) {
-            const members = shape.startsWith('fam') ? [{ subscriberId: line(), monthlyCapCredits: shape === 'famCapped' ? 900_000 : undefined }, { subscriberId: line() }] : [{ subscriberId: line() }];
+            const members = shape.startsWith('fam')
+              ? [{ subscriberId: line(), monthlyCapCredits: shape === 'famCapped' ? 900_000 : undefined }, { subscriberId: line() }]
+              : [{ subscriberId: line() }];
             subs.push({ shape, members, id: await newSub(shape.startsWith('fam') ? 'fam' : shape, members) });
           }
           for (const batch of batches) {
-            await send(batch.map(([s, m, credits]) => {
-              const sub = subs[s];
-              const who = sub.members[m % sub.members.length].subscriberId;
-              return use(who, sub.shape.startsWith('fam') ? credits * 1_000 : credits);
-            }));
+            await send(
+              batch.map(([s, m, credits]) => {
+                const sub = subs[s];
+                const who = sub.members[m % sub.members.length].subscriberId;
+                return use(who, sub.shape.startsWith('fam') ? credits * 1_000 : credits);
+              }),
+            );
           }
           const runner = t.app.get(DataSource).createQueryRunner();
           await runner.startTransaction();
-          const missed = await t.app.get(AlertDetector).afterUsage(runner.manager, subs.map((x) => x.id), new Date());
+          const missed = await t.app.get(AlertDetector).afterUsage(
+            runner.manager,
+            subs.map((x) => x.id),
+            new Date(),
+          );
           await runner.rollbackTransaction();
           await runner.release();
           expect(missed).toEqual([]);

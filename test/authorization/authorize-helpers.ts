@@ -15,7 +15,11 @@ export async function decision(t: TestApp, key: string, body: object): Promise<R
 
 /** Ingests one event costing exactly `credits` (models are created with weights 1/1) and waits for it. */
 export async function consume(t: TestApp, gateway: string, subscriberId: string, model: string, credits: number): Promise<void> {
-  const res = await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event(subscriberId, model, credits, 0)] });
+  const res = await t
+    .http()
+    .post('/v1/usage-events')
+    .set(bearer(gateway))
+    .send({ events: [event(subscriberId, model, credits, 0)] });
   if (res.status !== 202) throw new Error(`usage-events answered ${res.status}: ${JSON.stringify(res.body)}`);
   await drainUsageQueue(t);
 }

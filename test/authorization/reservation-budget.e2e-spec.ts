@@ -35,14 +35,23 @@ describe('reservations under concurrency: the overrun bound', () => {
       return res.body;
     },
     sendUsage: async (event) => {
-      const res = await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event] });
+      const res = await t
+        .http()
+        .post('/v1/usage-events')
+        .set(bearer(gateway))
+        .send({ events: [event] });
       if (res.status !== 202) throw new Error(`usage-events answered ${res.status}`);
     },
   };
 
   async function stress(allowAbove: boolean) {
     const lines = [0, 1, 2, 3].map(() => `86139000${String(++n).padStart(5, '0')}`);
-    const sub = await subscribe(t, accountId, 'team', lines.map((subscriberId) => ({ subscriberId })));
+    const sub = await subscribe(
+      t,
+      accountId,
+      'team',
+      lines.map((subscriberId) => ({ subscriberId })),
+    );
     const granted = await planGrant(t, sub.id);
     const members: StressMember[] = lines.map((subscriberId, i) => ({ subscriberId, capCredits: i < 2 ? Math.floor(granted / (4 + i)) : null }));
     for (const m of members.filter((x) => x.capCredits !== null)) {

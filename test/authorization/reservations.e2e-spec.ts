@@ -20,7 +20,11 @@ describe('reservations (POST /v1/authorize with reserve: true)', () => {
   const release = (id: string, key = gateway) => t.http().post(`/v1/reservations/${id}/release`).set(bearer(key)).send();
   const usage = async (subscriberId: string, credits: number, reservationId?: string, eventId?: string) => {
     const e = { ...event(subscriberId, 'm1', credits, 0), ...(reservationId ? { reservationId } : {}), ...(eventId ? { eventId } : {}) };
-    const res = await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [e] });
+    const res = await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(gateway))
+      .send({ events: [e] });
     expect(res.status).toBe(202);
     await drainUsageQueue(t);
     return e;
@@ -219,7 +223,9 @@ describe('reservations (POST /v1/authorize with reserve: true)', () => {
     const sub = await subscribe(t, accountId, 'block', [{ subscriberId: who }]);
     const granted = await planGrant(t, sub.id);
     const tenth = Math.floor(granted / 10);
-    const answers = await Promise.all(Array.from({ length: 40 }, () => authorize(t, gateway, { subscriberId: who, model: 'm1', estimatedCredits: tenth, reserve: true })));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => authorize(t, gateway, { subscriberId: who, model: 'm1', estimatedCredits: tenth, reserve: true })),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => a.body.allowed).length).toBe(10);
     expect(await held(sub.id)).toBe(10 * tenth);

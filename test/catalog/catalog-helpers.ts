@@ -50,7 +50,11 @@ export async function walkCodes(t: TestApp, path: string, limit: number): Promis
   const codes: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: Response = await t.http().get(path).query(cursor ? { limit, cursor } : { limit }).set(bearer(t.adminKey));
+    const res: Response = await t
+      .http()
+      .get(path)
+      .query(cursor ? { limit, cursor } : { limit })
+      .set(bearer(t.adminKey));
     expect(res.status).toBe(200);
     expect(res.body.data.length).toBeLessThanOrEqual(limit);
     codes.push(...res.body.data.map((r: { code: string }) => r.code));

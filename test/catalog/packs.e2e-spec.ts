@@ -65,15 +65,17 @@ describe('catalog: top-up packs', () => {
     expect((await post(t, '/v1/packs', { ...DAYS, code: 'pack-10y', validity: { kind: 'days', days: 3650 } })).status).toBe(201);
   });
 
-  it.each([['priceFen', 1], ['credits', 1], ['validity', { kind: 'cycle' }], ['code', 'other']])(
-    'PATCH %s is a 409: price, credits and validity are immutable',
-    async (field, value) => {
-      const res = await patch(t, '/v1/packs/pack-30d-20m', { [field]: value });
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('PACK_TERMS_IMMUTABLE');
-      expect((await get(t, '/v1/packs/pack-30d-20m')).body).toMatchObject(DAYS);
-    },
-  );
+  it.each([
+    ['priceFen', 1],
+    ['credits', 1],
+    ['validity', { kind: 'cycle' }],
+    ['code', 'other'],
+  ])('PATCH %s is a 409: price, credits and validity are immutable', async (field, value) => {
+    const res = await patch(t, '/v1/packs/pack-30d-20m', { [field]: value });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('PACK_TERMS_IMMUTABLE');
+    expect((await get(t, '/v1/packs/pack-30d-20m')).body).toMatchObject(DAYS);
+  });
 
   it('PATCH renames and retires; unknown fields 400, unknown pack 404', async () => {
     expectBadField(await patch(t, '/v1/packs/pack-30d-20m', { foo: 1 }), 'foo');
@@ -85,7 +87,11 @@ describe('catalog: top-up packs', () => {
 
   it('getSellable refuses retired (409) and unknown (400 packCode) packs', async () => {
     const packs = t.app.get(PacksService);
-    const failure = (p: Promise<unknown>) => p.then(() => null, (e: DomainException) => ({ status: e.status, code: e.code, paths: e.errors?.map((x) => x.path) }));
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: DomainException) => ({ status: e.status, code: e.code, paths: e.errors?.map((x) => x.path) }),
+      );
     expect(await failure(packs.getSellable('pack-30d-20m'))).toEqual({ status: 409, code: 'PACK_RETIRED', paths: undefined });
     expect(await failure(packs.getSellable('nope'))).toMatchObject({ status: 400, paths: ['packCode'] });
     expect((await packs.getSellable('pack-cycle-5m')).credits).toBe(5_000_000);

@@ -37,7 +37,14 @@ describe('catalog: plans', () => {
     t = await startTestApp();
     await post(t, '/v1/providers', { code: 'p', name: 'Provider' });
     for (const code of ['m-pro', 'm-cheap']) {
-      const model = { code, providerCode: 'p', inputWeight: '1', outputWeight: '4', providerInputPricePerMillionFen: 200, providerOutputPricePerMillionFen: 800 };
+      const model = {
+        code,
+        providerCode: 'p',
+        inputWeight: '1',
+        outputWeight: '4',
+        providerInputPricePerMillionFen: 200,
+        providerOutputPricePerMillionFen: 800,
+      };
       expect((await post(t, '/v1/models', model)).status).toBe(201);
     }
     expect((await post(t, '/v1/plans', FAMILY)).status).toBe(201);
@@ -58,7 +65,13 @@ describe('catalog: plans', () => {
   });
 
   it('lists plans in code order across pages', async () => {
-    await post(t, '/v1/plans', { ...FAMILY, code: 'business-pool-s', kind: 'business', maxMembers: 50, overage: { mode: 'payg', ratePerMillionFen: 250, capFen: null } });
+    await post(t, '/v1/plans', {
+      ...FAMILY,
+      code: 'business-pool-s',
+      kind: 'business',
+      maxMembers: 50,
+      overage: { mode: 'payg', ratePerMillionFen: 250, capFen: null },
+    });
     expect(await walkCodes(t, '/v1/plans', 2)).toEqual(['business-pool-s', 'family-5', 'personal-9.9']);
   });
 
@@ -165,7 +178,11 @@ describe('catalog: plans', () => {
     it('refuses a retired plan with a 409 and an unknown one with a 400 on planCode', async () => {
       const plans = t.app.get(PlansService);
       await patch(t, '/v1/plans/business-pool-s', { status: 'retired' });
-      expect(await failure(plans.getSellable('business-pool-s'))).toMatchObject({ status: 409, code: 'PLAN_RETIRED', message: expect.stringContaining('retired') });
+      expect(await failure(plans.getSellable('business-pool-s'))).toMatchObject({
+        status: 409,
+        code: 'PLAN_RETIRED',
+        message: expect.stringContaining('retired'),
+      });
       expect(await failure(plans.getSellable('nope'))).toMatchObject({ status: 400, paths: ['planCode'] });
       expect(await failure(plans.get('nope'))).toMatchObject({ status: 404 });
       await patch(t, '/v1/plans/business-pool-s', { status: 'active' });

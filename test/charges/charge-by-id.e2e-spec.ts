@@ -43,7 +43,14 @@ describe('GET /v1/charges/{id}', () => {
     expect((await t.http().get(`/v1/charges/${randomUUID()}`).set(bearer(t.adminKey))).status).toBe(404);
     expect((await t.http().get('/v1/charges/not-a-uuid').set(bearer(t.adminKey))).status).toBe(404);
     const charge = await adjust(mine, 500);
-    expect((await t.http().get(`/v1/charges/${charge.id}`).set(bearer(await t.keyFor('gateway')))).status).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/v1/charges/${charge.id}`)
+          .set(bearer(await t.keyFor('gateway')))
+      ).status,
+    ).toBe(403);
   });
 
   it('is documented in the OpenAPI document', async () => {

@@ -43,7 +43,12 @@ describe('fault: the API process is SIGKILLed in the middle of requests', () => 
   it('every event answered 202 is recorded exactly once', async () => {
     let baseUrl = '';
     const load = new IngestLoad(() => baseUrl, await t.keyFor('gateway'));
-    load.add(BATCHES, EVENTS_PER_BATCH, Array.from({ length: 10 }, (_, i) => `86139000000${i}`), 'm1');
+    load.add(
+      BATCHES,
+      EVENTS_PER_BATCH,
+      Array.from({ length: 10 }, (_, i) => `86139000000${i}`),
+      'm1',
+    );
     // The next API process boots while the current one serves, so a kill costs no boot time.
     const boot = async () => {
       const port = await freePort();
@@ -75,6 +80,8 @@ describe('fault: the API process is SIGKILLed in the middle of requests', () => 
     const perBatch = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => 1 + (i % 9) + (i % 5)).reduce((a, b) => a + b, 0);
     const [{ credits }] = await t.db.query('SELECT sum(credits)::int AS credits FROM usage_ledger');
     expect(credits).toBe(BATCHES * perBatch);
-    process.stdout.write(`api-sigkill: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${KILLS} kills, statuses ${JSON.stringify(load.statuses)}\n`);
+    process.stdout.write(
+      `api-sigkill: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${KILLS} kills, statuses ${JSON.stringify(load.statuses)}\n`,
+    );
   }, 120_000);
 });

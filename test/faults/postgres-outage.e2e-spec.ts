@@ -61,7 +61,12 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
   it('during ingestion: every event answered 202 is recorded exactly once', async () => {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const load = new IngestLoad(() => `http://127.0.0.1:${port}`, await t.keyFor('gateway'));
-    load.add(BATCHES, EVENTS_PER_BATCH, Array.from({ length: 10 }, (_, i) => `86139200000${i}`), 'm1');
+    load.add(
+      BATCHES,
+      EVENTS_PER_BATCH,
+      Array.from({ length: 10 }, (_, i) => `86139200000${i}`),
+      'm1',
+    );
     const sending = load.sendPending(4);
     await until(() => load.acceptedCount >= 20 * EVENTS_PER_BATCH, 30_000, 'requests to be accepted');
     const terminated = await terminate();
@@ -79,7 +84,9 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
     const perBatch = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => 1 + (i % 9) + (i % 5)).reduce((a, b) => a + b, 0);
     const [{ credits }] = await t.db.query('SELECT sum(credits)::int AS credits FROM usage_ledger');
     expect(credits).toBe(BATCHES * perBatch);
-    process.stdout.write(`postgres-ingest: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${terminated} connections terminated + a 2 s outage, statuses ${JSON.stringify(load.statuses)}\n`);
+    process.stdout.write(
+      `postgres-ingest: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${terminated} connections terminated + a 2 s outage, statuses ${JSON.stringify(load.statuses)}\n`,
+    );
   }, 90_000);
 
   it('during a bill run: every closed cycle is charged exactly its fee, once', async () => {
@@ -87,7 +94,9 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
     const subs = t.app.get(SubscriptionsService);
     const soldAt = new Date('2026-09-01T00:00:00+08:00');
     for (let i = 0; i < BILLED; i += 25) {
-      await Promise.all(Array.from({ length: 25 }, (_, j) => subs.create({ accountId, planCode: 'solo', members: [{ subscriberId: `bill-${i + j}` }] }, soldAt)));
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) => subs.create({ accountId, planCode: 'solo', members: [{ subscriberId: `bill-${i + j}` }] }, soldAt)),
+      );
     }
     const res = await t.http().post('/v1/rating-runs').set(bearer(t.adminKey)).send({ period: '2026-10' });
     expect(res.status).toBe(201);
@@ -117,6 +126,8 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
     );
     expect(charges).toEqual({ n: 2 * BILLED, cycles: 2 * BILLED, fen: 2 * BILLED * FEE_FEN });
     await expectVerifierFindsNothing(t.app);
-    process.stdout.write(`postgres-bill-run: ${BILLED} subscriptions, progress at the outage ${atOutage}, 2 s outage + termination; charges ${JSON.stringify(charges)}\n`);
+    process.stdout.write(
+      `postgres-bill-run: ${BILLED} subscriptions, progress at the outage ${atOutage}, 2 s outage + termination; charges ${JSON.stringify(charges)}\n`,
+    );
   }, 120_000);
 });

@@ -43,7 +43,12 @@ describe('fault: Redis is SIGKILLed during ingestion and restarted from its AOF'
   it('every event answered 202 is recorded exactly once', async () => {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const load = new IngestLoad(() => `http://127.0.0.1:${port}`, await t.keyFor('gateway'));
-    load.add(BATCHES, EVENTS_PER_BATCH, Array.from({ length: 10 }, (_, i) => `86139100000${i}`), 'm1');
+    load.add(
+      BATCHES,
+      EVENTS_PER_BATCH,
+      Array.from({ length: 10 }, (_, i) => `86139100000${i}`),
+      'm1',
+    );
     for (let k = 1; k <= KILLS; k++) {
       const sending = load.sendPending(8);
       const before = load.acceptedCount;
@@ -61,6 +66,8 @@ describe('fault: Redis is SIGKILLed during ingestion and restarted from its AOF'
     const perBatch = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => 1 + (i % 9) + (i % 5)).reduce((a, b) => a + b, 0);
     const [{ credits }] = await t.db.query('SELECT sum(credits)::int AS credits FROM usage_ledger');
     expect(credits).toBe(BATCHES * perBatch);
-    process.stdout.write(`redis-sigkill: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${KILLS} kills, statuses ${JSON.stringify(load.statuses)}\n`);
+    process.stdout.write(
+      `redis-sigkill: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${KILLS} kills, statuses ${JSON.stringify(load.statuses)}\n`,
+    );
   }, 120_000);
 });

@@ -4,10 +4,12 @@ import { TestApp, bearer, startTestApp } from '../support/test-app';
 /** Every POST and PATCH route of the OpenAPI document, with its path parameters filled in. */
 async function bodyRoutes(t: TestApp): Promise<{ method: 'post' | 'patch'; path: string }[]> {
   const doc = (await t.http().get('/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-  const fill = (path: string) => path.replace(/\{id\}/g, randomUUID()).replace(/\{code\}/g, 'x').replace(/\{subscriberId\}/g, '1');
-  return Object.entries(doc.paths).flatMap(([path, ops]) =>
-    (['post', 'patch'] as const).filter((m) => ops[m]).map((method) => ({ method, path: fill(path) })),
-  );
+  const fill = (path: string) =>
+    path
+      .replace(/\{id\}/g, randomUUID())
+      .replace(/\{code\}/g, 'x')
+      .replace(/\{subscriberId\}/g, '1');
+  return Object.entries(doc.paths).flatMap(([path, ops]) => (['post', 'patch'] as const).filter((m) => ops[m]).map((method) => ({ method, path: fill(path) })));
 }
 
 const deep = (depth: number, open: string, close: string) => `{"a":${open.repeat(depth)}1${close.repeat(depth)}}`;

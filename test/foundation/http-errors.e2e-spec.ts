@@ -28,7 +28,11 @@ describe('errors are problem+json and bad input is never a 500', () => {
   });
 
   it('a body above the limit: 413', async () => {
-    const res = await t.http().post('/v1/api-keys').set(bearer(t.adminKey)).send({ name: 'x'.repeat(10_000), role: 'admin' });
+    const res = await t
+      .http()
+      .post('/v1/api-keys')
+      .set(bearer(t.adminKey))
+      .send({ name: 'x'.repeat(10_000), role: 'admin' });
     expectProblem(res, 413);
   });
 

@@ -29,7 +29,12 @@ interface NullCase {
 }
 
 /** The fields SPEC §3, §4 and §7 document as nullable, where null means "none". */
-const DOCUMENTED_NULLABLE = ['POST /v1/plans overage.capFen', 'POST /v1/subscriptions members[0].monthlyCapCredits', 'POST /v1/subscriptions/{id}/members monthlyCapCredits', 'POST /v1/authorize estimatedCredits'];
+const DOCUMENTED_NULLABLE = [
+  'POST /v1/plans overage.capFen',
+  'POST /v1/subscriptions members[0].monthlyCapCredits',
+  'POST /v1/subscriptions/{id}/members monthlyCapCredits',
+  'POST /v1/authorize estimatedCredits',
+];
 
 /**
  * Every field of every request body the OpenAPI document describes (nested objects and array items
@@ -46,7 +51,11 @@ function nullCases(doc: OpenApi, schemasSeen = new Set<string>()): NullCase[] {
     if (s.allOf?.length === 1) return resolve(s.allOf[0]);
     return s;
   };
-  const fill = (path: string) => path.replace(/\{id\}/g, randomUUID()).replace(/\{code\}/g, 'x').replace(/\{subscriberId\}/g, '1');
+  const fill = (path: string) =>
+    path
+      .replace(/\{id\}/g, randomUUID())
+      .replace(/\{code\}/g, 'x')
+      .replace(/\{subscriberId\}/g, '1');
   const out: NullCase[] = [];
   for (const [route, ops] of Object.entries(doc.paths)) {
     for (const method of ['post', 'patch'] as const) {
@@ -56,7 +65,14 @@ function nullCases(doc: OpenApi, schemasSeen = new Set<string>()): NullCase[] {
         for (const [name, raw] of Object.entries(resolve(s).properties ?? {})) {
           const prop = resolve(raw);
           const here = field ? `${field}.${name}` : name;
-          out.push({ route: `${method.toUpperCase()} ${route}`, method, path: fill(route), field: here, body: wrap({ [name]: null }), nullable: raw.nullable === true || prop.nullable === true });
+          out.push({
+            route: `${method.toUpperCase()} ${route}`,
+            method,
+            path: fill(route),
+            field: here,
+            body: wrap({ [name]: null }),
+            nullable: raw.nullable === true || prop.nullable === true,
+          });
           if (prop.properties) walk(prop, here, (v) => wrap({ [name]: v }));
           if (prop.type === 'array' && prop.items && resolve(prop.items).properties) walk(prop.items, `${here}[0]`, (v) => wrap({ [name]: [v] }));
         }
@@ -86,23 +102,42 @@ describe('null in a request body: 400 naming the field, unless the field is docu
     expect(checked.length).toBeGreaterThan(15);
     const missing = checked.flatMap((target) => {
       const documented = Object.keys(openApi.components.schemas[target.name].properties ?? {});
-      return stored.get(target)!.filter((m) => !documented.includes(m.propertyName)).map((m) => `${target.name}.${m.propertyName}`);
+      return stored
+        .get(target)!
+        .filter((m) => !documented.includes(m.propertyName))
+        .map((m) => `${target.name}.${m.propertyName}`);
     });
     expect([...new Set(missing)]).toEqual([]);
   });
 
   it('enumerates the request bodies of the API, and only the documented fields are nullable', () => {
     const routes = new Set(cases.map((c) => c.route));
-    for (const r of ['POST /v1/models/{code}/rates', 'PATCH /v1/plans/{code}', 'POST /v1/plans', 'POST /v1/subscriptions', 'POST /v1/usage-events', 'POST /v1/authorize']) {
+    for (const r of [
+      'POST /v1/models/{code}/rates',
+      'PATCH /v1/plans/{code}',
+      'POST /v1/plans',
+      'POST /v1/subscriptions',
+      'POST /v1/usage-events',
+      'POST /v1/authorize',
+    ]) {
       expect(routes).toContain(r);
     }
-    expect(cases.filter((c) => c.nullable).map((c) => `${c.route} ${c.field}`).sort()).toEqual([...DOCUMENTED_NULLABLE].sort());
+    expect(
+      cases
+        .filter((c) => c.nullable)
+        .map((c) => `${c.route} ${c.field}`)
+        .sort(),
+    ).toEqual([...DOCUMENTED_NULLABLE].sort());
   });
 
   it('every non-nullable field set to null is a 400 whose errors name it', async () => {
     const failures: string[] = [];
     for (const c of cases.filter((x) => !x.nullable)) {
-      const res = await t.http()[c.method](c.path).set(bearer(t.adminKey)).send(c.body as object);
+      const res = await t
+        .http()
+        [c.method](c.path)
+        .set(bearer(t.adminKey))
+        .send(c.body as object);
       const named = Array.isArray(res.body.errors) && res.body.errors.some((e: { path: string }) => e.path === c.field);
       if (res.status !== 400 || !named) failures.push(`${c.route} ${c.field}: ${res.status} ${JSON.stringify(res.body.errors ?? res.body)}`);
     }
@@ -112,7 +147,11 @@ describe('null in a request body: 400 naming the field, unless the field is docu
   it('a documented nullable field set to null is not what the 400 names', async () => {
     const failures: string[] = [];
     for (const c of cases.filter((x) => x.nullable)) {
-      const res = await t.http()[c.method](c.path).set(bearer(t.adminKey)).send(c.body as object);
+      const res = await t
+        .http()
+        [c.method](c.path)
+        .set(bearer(t.adminKey))
+        .send(c.body as object);
       if (res.status >= 500 || (res.body.errors ?? []).some((e: { path: string }) => e.path === c.field)) {
         failures.push(`${c.route} ${c.field}: ${res.status} ${JSON.stringify(res.body)}`);
       }
@@ -129,19 +168,37 @@ describe('null in a request body: 400 naming the field, unless the field is docu
     });
 
     it('a plan with overage.capFen null: 201, uncapped', async () => {
-      const res = await t.http().post('/v1/plans').set(bearer(t.adminKey)).send({
-        code: 'n-payg', name: 'Uncapped', kind: 'personal', monthlyFeeFen: 990, allowanceCredits: 1000, models: ['*'], maxMembers: 1,
-        overage: { mode: 'payg', ratePerMillionFen: 300, capFen: null }, rollover: { percent: 0, maxCredits: 0 },
-      });
+      const res = await t
+        .http()
+        .post('/v1/plans')
+        .set(bearer(t.adminKey))
+        .send({
+          code: 'n-payg',
+          name: 'Uncapped',
+          kind: 'personal',
+          monthlyFeeFen: 990,
+          allowanceCredits: 1000,
+          models: ['*'],
+          maxMembers: 1,
+          overage: { mode: 'payg', ratePerMillionFen: 300, capFen: null },
+          rollover: { percent: 0, maxCredits: 0 },
+        });
       expect(res.status).toBe(201);
       expect(res.body.overage.capFen).toBeNull();
     });
 
     it('members with monthlyCapCredits null: 201, no cap; estimatedCredits null: 200, one credit asked', async () => {
-      const sub = await t.http().post('/v1/subscriptions').set(bearer(t.adminKey))
+      const sub = await t
+        .http()
+        .post('/v1/subscriptions')
+        .set(bearer(t.adminKey))
         .send({ accountId, planCode: 'nfam', members: [{ subscriberId: 'null-1', monthlyCapCredits: null }] });
       expect(sub.status).toBe(201);
-      const added = await t.http().post(`/v1/subscriptions/${sub.body.id}/members`).set(bearer(t.adminKey)).send({ subscriberId: 'null-2', monthlyCapCredits: null });
+      const added = await t
+        .http()
+        .post(`/v1/subscriptions/${sub.body.id}/members`)
+        .set(bearer(t.adminKey))
+        .send({ subscriberId: 'null-2', monthlyCapCredits: null });
       expect(added.status).toBe(201);
       const balance = await t.http().get(`/v1/subscriptions/${sub.body.id}/balance`).set(bearer(t.adminKey));
       expect(balance.body.members).toEqual([

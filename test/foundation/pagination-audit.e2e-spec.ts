@@ -12,7 +12,11 @@ describe('pagination and the audit log', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await t.http().get('/v1/api-keys').query(cursor ? { limit: 3, cursor } : { limit: 3 }).set(bearer(t.adminKey));
+      const res: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await t
+        .http()
+        .get('/v1/api-keys')
+        .query(cursor ? { limit: 3, cursor } : { limit: 3 })
+        .set(bearer(t.adminKey));
       expect(res.status).toBe(200);
       expect(res.body.data.length).toBeLessThanOrEqual(3);
       seen.push(...res.body.data.map((k) => k.id));

@@ -83,7 +83,11 @@ describe('invoices', () => {
     for (const inv of seen2) expect(inv.lines.every((l: { status: string }) => l.status === 'EXPORTED')).toBe(true);
     const t2 = new Date().toISOString();
     const rejectedId = (await one(b, current)).lines[0].id;
-    await t.http().post(`/v1/settlement-batches/${batch.id}/ack`).set(bearer(t.adminKey)).send({ rejected: [{ recordId: rejectedId, reason: 'closed' }] });
+    await t
+      .http()
+      .post(`/v1/settlement-batches/${batch.id}/ack`)
+      .set(bearer(t.adminKey))
+      .send({ rejected: [{ recordId: rejectedId, reason: 'closed' }] });
     const seen3 = await one(b, current);
     expect(Date.parse(seen3.updatedAt)).toBeGreaterThanOrEqual(Date.parse(t2));
     expect(seen3.lines[0]).toMatchObject({ status: 'REJECTED', rejectionReason: 'closed' });
@@ -145,7 +149,10 @@ describe('invoices', () => {
     }
   });
 
-  it.each([[{ period: '2026-13' }], [{ period: '0999-01' }], [{ updatedSince: 'yesterday' }], [{ accountId: 'x' }], [{ cursor: 'bogus' }]])('%j is a 400', async (q) => {
-    expect((await list(q)).status).toBe(400);
-  });
+  it.each([[{ period: '2026-13' }], [{ period: '0999-01' }], [{ updatedSince: 'yesterday' }], [{ accountId: 'x' }], [{ cursor: 'bogus' }]])(
+    '%j is a 400',
+    async (q) => {
+      expect((await list(q)).status).toBe(400);
+    },
+  );
 });

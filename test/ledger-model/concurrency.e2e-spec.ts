@@ -96,7 +96,14 @@ describe('four worker processes on one queue, same subscriptions', () => {
     const fam = run.subs.fam;
     const planBucket = [...run.world.buckets.values()].find((x) => x.subscriptionId === fam && x.kind === 'plan')!;
     const at = (ms: number) => new Date(run.now.getTime() - ms).toISOString();
-    const ev = (id: string, who: string, input: number, ago: number): RawEvent => ({ eventId: `${run.tag}-${id}`, subscriberId: who, model: 'lm-one', inputTokens: input, outputTokens: 0, occurredAt: at(ago) });
+    const ev = (id: string, who: string, input: number, ago: number): RawEvent => ({
+      eventId: `${run.tag}-${id}`,
+      subscriberId: who,
+      model: 'lm-one',
+      inputTokens: input,
+      outputTokens: 0,
+      occurredAt: at(ago),
+    });
     const empty = [ev('empty', b, planBucket.remainingCredits, 3000)];
     const first = [ev('one', b, 2000, 2000)];
     const second = [ev('two', c, 2000, 1000)];

@@ -112,7 +112,16 @@ describe('a worker killed mid-stream', () => {
     await Promise.all(workers.map((w) => stopWorker(w)));
     await start('long-job-worker', { ...FAST_REDELIVERY, WORKER_CONCURRENCY: '2' });
     const a = run.slots[0].subscriberId;
-    const job: RawEvent[] = [{ eventId: `${run.tag}-slow`, subscriberId: a, model: 'lm-one', inputTokens: 7, outputTokens: 7, occurredAt: new Date(run.now.getTime() - 1000).toISOString() }];
+    const job: RawEvent[] = [
+      {
+        eventId: `${run.tag}-slow`,
+        subscriberId: a,
+        model: 'lm-one',
+        inputTokens: 7,
+        outputTokens: 7,
+        occurredAt: new Date(run.now.getTime() - 1000).toISOString(),
+      },
+    ];
     const holder = t.db.createQueryRunner();
     await holder.connect();
     const failedBefore = (await queue.getJobCounts('failed')).failed ?? 0;

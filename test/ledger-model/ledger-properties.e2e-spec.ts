@@ -100,10 +100,17 @@ describe('usage ledger = reference model (property-based)', () => {
       const cycles = await t.db.query('SELECT id, period, start_at, end_at, status FROM cycles WHERE subscription_id = $1 ORDER BY start_at', [id]);
       const actual = [];
       for (const c of cycles) {
-        const buckets = await t.db.query(`SELECT kind, granted_credits::int AS granted FROM buckets WHERE cycle_id = $1 ORDER BY kind = 'plan' DESC, kind`, [c.id]);
+        const buckets = await t.db.query(`SELECT kind, granted_credits::int AS granted FROM buckets WHERE cycle_id = $1 ORDER BY kind = 'plan' DESC, kind`, [
+          c.id,
+        ]);
         actual.push({ period: c.period, startAt: c.start_at, endAt: c.end_at, status: c.status, buckets });
       }
-      expect(actual).toEqual(expected.map((c) => ({ ...c, buckets: [...c.buckets].sort((a, b) => (a.kind === 'plan' ? -1 : b.kind === 'plan' ? 1 : a.kind.localeCompare(b.kind))) })));
+      expect(actual).toEqual(
+        expected.map((c) => ({
+          ...c,
+          buckets: [...c.buckets].sort((a, b) => (a.kind === 'plan' ? -1 : b.kind === 'plan' ? 1 : a.kind.localeCompare(b.kind))),
+        })),
+      );
     }
     // the layout really has what the properties rely on
     const blkOpen = [...run.world.buckets.values()].filter((b) => b.subscriptionId === run.subs.blk && b.expiresAt > run.now);
@@ -121,14 +128,19 @@ describe('usage ledger = reference model (property-based)', () => {
         const jobs = toJobs(materialize(run, spec.ops), spec.order, spec.sizes);
         if (jobs.length === 0) return;
         checkedEvents += jobs.flat().length;
-        const diffs = await check(run, jobs, jobs.map((_, i) => (spec.viaHttp[i] ? 'http' : 'queue')));
+        const diffs = await check(
+          run,
+          jobs,
+          jobs.map((_, i) => (spec.viaHttp[i] ? 'http' : 'queue')),
+        );
         if (diffs.length > 0) throw new Error(`${diffs.length} differences:\n${formatDiffs(diffs)}\njobs: ${JSON.stringify(jobs)}`);
       }),
       { numRuns: 20, interruptAfterTimeLimit: 100_000, markInterruptAsFailure: false },
     );
     expect(checkedEvents).toBeGreaterThan(0);
     console.log(`ledger-model coverage: ${JSON.stringify(Object.fromEntries([...coverage].sort()), null, 1)}`);
-    for (const k of ['outcome recorded', 'outcome duplicate', 'outcome DUPLICATE_CONFLICT', 'late rows', 'rows with unbilled credits']) expect([k, coverage.get(k) ?? 0]).not.toEqual([k, 0]);
+    for (const k of ['outcome recorded', 'outcome duplicate', 'outcome DUPLICATE_CONFLICT', 'late rows', 'rows with unbilled credits'])
+      expect([k, coverage.get(k) ?? 0]).not.toEqual([k, 0]);
   }, 150_000);
 
   it('streams that exercise every screening outcome, each checked against the model', async () => {
@@ -199,12 +211,21 @@ describe('usage ledger = reference model (property-based)', () => {
     // rejected DUPLICATE_CONFLICT, so the owner's body sat in usage_ledger and rejected_usage at once.
     const run = await freshRun();
     const a = run.slots[0].subscriberId;
-    const owner: RawEvent = { eventId: `${run.tag}-x`, subscriberId: a, model: 'lm-one', inputTokens: 10, outputTokens: 10, occurredAt: new Date(run.now.getTime() - 1000).toISOString() };
+    const owner: RawEvent = {
+      eventId: `${run.tag}-x`,
+      subscriberId: a,
+      model: 'lm-one',
+      inputTokens: 10,
+      outputTokens: 10,
+      occurredAt: new Date(run.now.getTime() - 1000).toISOString(),
+    };
     const other: RawEvent = { ...owner, inputTokens: 11, occurredAt: new Date(run.now.getTime() - 2000).toISOString() };
     // job 1 records the owner; job 2 repeats it, with another body of the same id that happened earlier
     const jobs = [[owner], [owner, other]];
     const diffs = await check(run, jobs, ['queue', 'queue']);
-    const rejected = await t.db.query(`SELECT reason, (event->>'inputTokens')::int AS input FROM rejected_usage WHERE event_id = $1 ORDER BY input`, [owner.eventId]);
+    const rejected = await t.db.query(`SELECT reason, (event->>'inputTokens')::int AS input FROM rejected_usage WHERE event_id = $1 ORDER BY input`, [
+      owner.eventId,
+    ]);
     // Contract: the first body seen owns the id forever; its identical repeat is a no-op. Only the other body is rejected.
     expect(rejected).toEqual([{ reason: 'DUPLICATE_CONFLICT', input: 11 }]);
     expect(formatDiffs(diffs)).toBe('');
@@ -220,7 +241,11 @@ describe('usage ledger = reference model (property-based)', () => {
     const second: RawEvent = { ...first, occurredAt: `${base}9Z` };
     await enqueueJobs(t, [[first]], ['http'], gateway);
     await waitDrained(usageQueue(t), 30_000);
-    const res = await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [second] });
+    const res = await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(gateway))
+      .send({ events: [second] });
     if (res.status === 202) {
       await waitDrained(usageQueue(t), 30_000);
       const rejected = await t.db.query('SELECT reason FROM rejected_usage WHERE event_id = $1', [first.eventId]);

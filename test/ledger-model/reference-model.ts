@@ -314,7 +314,10 @@ export function expectedLedger(initial: World, jobs: RawEvent[][], now: Date): E
     member = membershipAt(e.raw.subscriberId, t);
     if (member === 'TOO_OLD' || member === 'UNKNOWN_SUBSCRIBER') return { kind: 'rejected', reason: member };
     const versions = w.models.get(e.raw.model) ?? [];
-    const rate = [...versions].sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime()).filter((v) => v.effectiveFrom.getTime() <= t).pop();
+    const rate = [...versions]
+      .sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime())
+      .filter((v) => v.effectiveFrom.getTime() <= t)
+      .pop();
     if (!rate) return { kind: 'rejected', reason: 'UNKNOWN_MODEL' };
     const cycle = sub.currentCycleId ? cycleOf(sub.currentCycleId) : null;
     const plan = planOf(cycle ? cycle.planCode : sub.planCode);

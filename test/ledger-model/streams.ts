@@ -58,12 +58,30 @@ export const abstractEventArb = (slots: number): fc.Arbitrary<AbstractEvent> =>
     kind: kindArb,
     frac: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     model: fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.constant(3) }),
-    inputTokens: fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 6000 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 9 }) }),
-    outputTokens: fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 2500 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 9 }) }),
+    inputTokens: fc.oneof(
+      { weight: 4, arbitrary: fc.nat({ max: 6000 }) },
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.nat({ max: 9 }) },
+    ),
+    outputTokens: fc.oneof(
+      { weight: 4, arbitrary: fc.nat({ max: 2500 }) },
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.nat({ max: 9 }) },
+    ),
     offsetSpelling: fc.boolean(),
     requestId: fc.boolean(),
     reservationId: fc.boolean(),
-    metadata: fc.option(fc.record({ app: fc.constantFrom('chat', 'code', 'img'), n: fc.nat({ max: 5 }), tags: fc.option(fc.array(fc.constantFrom('x', 'y'), { maxLength: 2 }), { nil: undefined }) }, { requiredKeys: ['app', 'n'] }), { nil: null }),
+    metadata: fc.option(
+      fc.record(
+        {
+          app: fc.constantFrom('chat', 'code', 'img'),
+          n: fc.nat({ max: 5 }),
+          tags: fc.option(fc.array(fc.constantFrom('x', 'y'), { maxLength: 2 }), { nil: undefined }),
+        },
+        { requiredKeys: ['app', 'n'] },
+      ),
+      { nil: null },
+    ),
   });
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.constantFrom('inputTokens', 'outputTokens', 'metadata', 'requestId', 'occurredAt', 'model', 'subscriber');
@@ -72,7 +90,10 @@ export const opArb = (slots: number): fc.Arbitrary<Op> =>
   fc.oneof(
     { weight: 10, arbitrary: abstractEventArb(slots).map((ev): Op => ({ op: 'new', ev })) },
     { weight: 2, arbitrary: fc.record({ ref: fc.nat(), respell: fc.boolean() }).map((r): Op => ({ op: 'dup', ...r })) },
-    { weight: 2, arbitrary: fc.record({ ref: fc.nat(), mutation: mutationArb, delta: fc.integer({ min: 1, max: 5000 }) }).map((r): Op => ({ op: 'conflict', ...r })) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ ref: fc.nat(), mutation: mutationArb, delta: fc.integer({ min: 1, max: 5000 }) }).map((r): Op => ({ op: 'conflict', ...r })),
+    },
   );
 
 export const streamArb = (slots: number, maxOps = 60): fc.Arbitrary<StreamSpec> =>
@@ -207,7 +228,10 @@ export function materialize(run: RunWorld, ops: Op[]): RawEvent[] {
 
 /** Shuffles by `order` keys, cuts into jobs by `sizes`. */
 export function toJobs(events: RawEvent[], order: number[], sizes: number[]): RawEvent[][] {
-  const shuffled = events.map((e, i) => ({ e, k: order[i] ?? i, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.e);
+  const shuffled = events
+    .map((e, i) => ({ e, k: order[i] ?? i, i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.e);
   const jobs: RawEvent[][] = [];
   let i = 0;
   for (const size of sizes) {

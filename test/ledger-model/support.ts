@@ -32,7 +32,14 @@ const DAY = 86_400_000;
 // HTTP helpers
 
 async function call(t: TestApp, method: 'post' | 'delete', url: string, body: object | undefined, expected: number): Promise<any> {
-  const req = method === 'post' ? t.http().post(url).set(bearer(t.adminKey)).send(body ?? {}) : t.http().delete(url).set(bearer(t.adminKey));
+  const req =
+    method === 'post'
+      ? t
+          .http()
+          .post(url)
+          .set(bearer(t.adminKey))
+          .send(body ?? {})
+      : t.http().delete(url).set(bearer(t.adminKey));
   const res = await req;
   if (res.status !== expected) throw new Error(`${method.toUpperCase()} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
@@ -65,7 +72,13 @@ export interface Catalog {
 export async function createCatalog(t: TestApp, monthStart: Date, monthEnd: Date): Promise<Catalog> {
   await call(t, 'post', '/v1/providers', { code: 'lm-prov', name: 'Ledger model provider' }, 201);
   const model = (code: string, inputWeight: string, outputWeight: string) =>
-    call(t, 'post', '/v1/models', { code, providerCode: 'lm-prov', inputWeight, outputWeight, providerInputPricePerMillionFen: 100, providerOutputPricePerMillionFen: 300 }, 201);
+    call(
+      t,
+      'post',
+      '/v1/models',
+      { code, providerCode: 'lm-prov', inputWeight, outputWeight, providerInputPricePerMillionFen: 100, providerOutputPricePerMillionFen: 300 },
+      201,
+    );
   await model(MODELS.one, '1', '2');
   await model(MODELS.frac, '0.25', '1.5');
   await model(MODELS.heavy, '2.5', '4');
@@ -75,10 +88,40 @@ export async function createCatalog(t: TestApp, monthStart: Date, monthEnd: Date
   await call(t, 'post', `/v1/models/${MODELS.frac}/rates`, { effectiveFrom: rateChanges[1].toISOString(), inputWeight: '0.3333', outputWeight: '1.0001' }, 201);
   const plan = (p: Record<string, unknown>) =>
     call(t, 'post', '/v1/plans', { name: `Plan ${String(p.code)}`, monthlyFeeFen: 990, rollover: { percent: 0, maxCredits: 0 }, ...p }, 201);
-  await plan({ code: PLANS.blk, kind: 'personal', maxMembers: 1, allowanceCredits: 12_000, models: ['*'], overage: { mode: 'block', ratePerMillionFen: 0, capFen: null }, rollover: { percent: 50, maxCredits: 1_500 } });
-  await plan({ code: PLANS.famcap, kind: 'family', maxMembers: 5, allowanceCredits: 8_000, models: [MODELS.one, MODELS.frac], overage: { mode: 'payg', ratePerMillionFen: 1000, capFen: 3 } });
-  await plan({ code: PLANS.open, kind: 'family', maxMembers: 4, allowanceCredits: 6_000, models: ['*'], overage: { mode: 'payg', ratePerMillionFen: 250, capFen: null }, rollover: { percent: 100, maxCredits: 2_000 } });
-  await plan({ code: PLANS.narrow, kind: 'personal', maxMembers: 1, allowanceCredits: 5_000, models: [MODELS.one], overage: { mode: 'block', ratePerMillionFen: 0, capFen: null } });
+  await plan({
+    code: PLANS.blk,
+    kind: 'personal',
+    maxMembers: 1,
+    allowanceCredits: 12_000,
+    models: ['*'],
+    overage: { mode: 'block', ratePerMillionFen: 0, capFen: null },
+    rollover: { percent: 50, maxCredits: 1_500 },
+  });
+  await plan({
+    code: PLANS.famcap,
+    kind: 'family',
+    maxMembers: 5,
+    allowanceCredits: 8_000,
+    models: [MODELS.one, MODELS.frac],
+    overage: { mode: 'payg', ratePerMillionFen: 1000, capFen: 3 },
+  });
+  await plan({
+    code: PLANS.open,
+    kind: 'family',
+    maxMembers: 4,
+    allowanceCredits: 6_000,
+    models: ['*'],
+    overage: { mode: 'payg', ratePerMillionFen: 250, capFen: null },
+    rollover: { percent: 100, maxCredits: 2_000 },
+  });
+  await plan({
+    code: PLANS.narrow,
+    kind: 'personal',
+    maxMembers: 1,
+    allowanceCredits: 5_000,
+    models: [MODELS.one],
+    overage: { mode: 'block', ratePerMillionFen: 0, capFen: null },
+  });
   return { monthStart, monthEnd, rateChanges };
 }
 
@@ -125,7 +168,15 @@ export async function setupRun(t: TestApp, catalog: Catalog, accountId: string, 
   const M = catalog.monthStart.getTime();
   const inMonth = (share: number) => new Date(M + Math.floor((Date.now() - M) * share));
   const sub = async (planCode: string, members: string[], startAt?: Date) =>
-    (await call(t, 'post', '/v1/subscriptions', { accountId, planCode, members: members.map((m) => ({ subscriberId: id(m) })), ...(startAt ? { startAt: startAt.toISOString() } : {}) }, 201)).id as string;
+    (
+      await call(
+        t,
+        'post',
+        '/v1/subscriptions',
+        { accountId, planCode, members: members.map((m) => ({ subscriberId: id(m) })), ...(startAt ? { startAt: startAt.toISOString() } : {}) },
+        201,
+      )
+    ).id as string;
   const startAt = new Map<string, Date>();
   const blkStart = new Date(M - 10 * DAY + 3_600_000);
   const famStart = inMonth(0.3);
@@ -160,7 +211,10 @@ export async function setupRun(t: TestApp, catalog: Catalog, accountId: string, 
 function slotOf(subscriberId: string, world: World, now: number, monthStart: number): SubscriberSlot {
   const spans = world.memberships.filter((m) => m.subscriberId === subscriberId).sort((a, b) => a.addedAt.getTime() - b.addedAt.getTime());
   const ranges: SubscriberSlot['ranges'] = { member: [], late: [], before: [], after: [] };
-  const rateChanges = [...world.models.values()].flat().map((v) => v.effectiveFrom.getTime()).filter((t) => t > 0);
+  const rateChanges = [...world.models.values()]
+    .flat()
+    .map((v) => v.effectiveFrom.getTime())
+    .filter((t) => t > 0);
   const edges = new Set<number>(rateChanges.filter((t) => t <= now));
   if (spans.length === 0) {
     ranges.member.push([monthStart, now]);
@@ -223,10 +277,26 @@ export async function snapshotWorld(t: TestApp, subscriptionIds: string[], subsc
     claimedIds: new Map(),
   };
   for (const s of await db.query(`SELECT * FROM subscriptions WHERE id = ANY($1::uuid[])`, [subscriptionIds])) {
-    world.subscriptions.set(s.id, { id: s.id, planCode: s.plan_code, pendingPlanCode: s.pending_plan_code, status: s.status, endedAt: s.ended_at, currentCycleId: s.current_cycle_id });
+    world.subscriptions.set(s.id, {
+      id: s.id,
+      planCode: s.plan_code,
+      pendingPlanCode: s.pending_plan_code,
+      status: s.status,
+      endedAt: s.ended_at,
+      currentCycleId: s.current_cycle_id,
+    });
   }
   for (const c of await db.query(`SELECT * FROM cycles WHERE subscription_id = ANY($1::uuid[])`, [subscriptionIds])) {
-    world.cycles.set(c.id, { id: c.id, subscriptionId: c.subscription_id, planCode: c.plan_code, startAt: c.start_at, endAt: c.end_at, status: c.status, overageCredits: n(c.overage_credits), unbilledCredits: n(c.unbilled_credits) });
+    world.cycles.set(c.id, {
+      id: c.id,
+      subscriptionId: c.subscription_id,
+      planCode: c.plan_code,
+      startAt: c.start_at,
+      endAt: c.end_at,
+      status: c.status,
+      overageCredits: n(c.overage_credits),
+      unbilledCredits: n(c.unbilled_credits),
+    });
   }
   for (const b of await db.query(`SELECT * FROM buckets WHERE subscription_id = ANY($1::uuid[])`, [subscriptionIds])) {
     world.buckets.set(b.id, {
@@ -244,7 +314,9 @@ export async function snapshotWorld(t: TestApp, subscriptionIds: string[], subsc
   for (const m of await db.query(`SELECT * FROM members WHERE subscriber_id = ANY($1::text[])`, [subscriberIds])) {
     world.memberships.push({ subscriberId: m.subscriber_id, subscriptionId: m.subscription_id, addedAt: m.added_at, removedAt: m.removed_at });
   }
-  for (const u of await db.query(`SELECT u.* FROM member_cycle_usage u JOIN cycles c ON c.id = u.cycle_id WHERE c.subscription_id = ANY($1::uuid[])`, [subscriptionIds])) {
+  for (const u of await db.query(`SELECT u.* FROM member_cycle_usage u JOIN cycles c ON c.id = u.cycle_id WHERE c.subscription_id = ANY($1::uuid[])`, [
+    subscriptionIds,
+  ])) {
     world.memberUsage.set(`${u.cycle_id}|${u.subscriber_id}`, n(u.used_credits));
   }
   return world;
@@ -267,10 +339,22 @@ export interface ActualLedger {
 /** The ledger, rejections, claimed ids and balances of the given subscriptions and event ids. */
 export async function readActual(db: DataSource, subscriptionIds: string[], eventIds: string[]): Promise<ActualLedger> {
   const cycles = new Map<string, { subscriptionId: string; startAt: Date }>();
-  const out: ActualLedger = { ledger: new Map(), ledgerDuplicates: [], rejected: [], eventIds: new Map(), buckets: new Map(), cycles: new Map(), memberUsage: new Map() };
+  const out: ActualLedger = {
+    ledger: new Map(),
+    ledgerDuplicates: [],
+    rejected: [],
+    eventIds: new Map(),
+    buckets: new Map(),
+    cycles: new Map(),
+    memberUsage: new Map(),
+  };
   for (const c of await db.query(`SELECT * FROM cycles WHERE subscription_id = ANY($1::uuid[])`, [subscriptionIds])) {
     cycles.set(c.id, { subscriptionId: c.subscription_id, startAt: c.start_at });
-    out.cycles.set(cycleKey({ subscriptionId: c.subscription_id, startAt: c.start_at }), { overage: n(c.overage_credits), unbilled: n(c.unbilled_credits), status: c.status });
+    out.cycles.set(cycleKey({ subscriptionId: c.subscription_id, startAt: c.start_at }), {
+      overage: n(c.overage_credits),
+      unbilled: n(c.unbilled_credits),
+      status: c.status,
+    });
   }
   const ck = (id: string) => {
     const c = cycles.get(id);
@@ -283,7 +367,9 @@ export async function readActual(db: DataSource, subscriptionIds: string[], even
     bucketKeys.set(b.id, key);
     out.buckets.set(key, { remaining: n(b.remaining_credits), granted: n(b.granted_credits) });
   }
-  for (const u of await db.query(`SELECT u.* FROM member_cycle_usage u JOIN cycles c ON c.id = u.cycle_id WHERE c.subscription_id = ANY($1::uuid[])`, [subscriptionIds])) {
+  for (const u of await db.query(`SELECT u.* FROM member_cycle_usage u JOIN cycles c ON c.id = u.cycle_id WHERE c.subscription_id = ANY($1::uuid[])`, [
+    subscriptionIds,
+  ])) {
     out.memberUsage.set(`${ck(u.cycle_id)}|${u.subscriber_id}`, n(u.used_credits));
   }
   const rows = await db.query(`SELECT * FROM usage_ledger WHERE event_id = ANY($1::text[]) ORDER BY occurred_at, event_id`, [eventIds]);
@@ -315,14 +401,18 @@ export async function readActual(db: DataSource, subscriptionIds: string[], even
       overageCredits: n(r.overage_credits),
       unbilledCredits: n(r.unbilled_credits),
       late: r.late,
-      draws: (r.draws as { bucketId: string; credits: number }[]).map((d) => ({ bucket: bucketKeys.get(d.bucketId) ?? `?${d.bucketId}`, credits: Number(d.credits) })),
+      draws: (r.draws as { bucketId: string; credits: number }[]).map((d) => ({
+        bucket: bucketKeys.get(d.bucketId) ?? `?${d.bucketId}`,
+        credits: Number(d.credits),
+      })),
       bodyKey: bodyKey(raw),
     });
   }
   for (const r of await db.query(`SELECT event_id, reason, event FROM rejected_usage WHERE event_id = ANY($1::text[])`, [eventIds])) {
     out.rejected.push({ eventId: r.event_id, bodyKey: bodyKey(r.event as RawEvent), reason: r.reason });
   }
-  for (const r of await db.query(`SELECT event_id, outcome FROM usage_event_ids WHERE event_id = ANY($1::text[])`, [eventIds])) out.eventIds.set(r.event_id, r.outcome);
+  for (const r of await db.query(`SELECT event_id, outcome FROM usage_event_ids WHERE event_id = ANY($1::text[])`, [eventIds]))
+    out.eventIds.set(r.event_id, r.outcome);
   return out;
 }
 
@@ -347,7 +437,19 @@ export function compareLedger(expected: ExpectedLedger, actual: ActualLedger, mo
       diffs.push(`ledger: ${id} missing (expected ${show({ credits: e.credits, sub: e.subscriberId })})`);
       continue;
     }
-    const fields: (keyof ActualLedgerRow)[] = ['subscriptionId', 'subscriberId', 'cycle', 'model', 'rateId', 'occurredAtMs', 'inputTokens', 'outputTokens', 'credits', 'late', 'bodyKey'];
+    const fields: (keyof ActualLedgerRow)[] = [
+      'subscriptionId',
+      'subscriberId',
+      'cycle',
+      'model',
+      'rateId',
+      'occurredAtMs',
+      'inputTokens',
+      'outputTokens',
+      'credits',
+      'late',
+      'bodyKey',
+    ];
     if (mode === 'exact') fields.push('bucketCredits', 'overageCredits', 'unbilledCredits', 'draws');
     for (const f of fields) if (show(a[f]) !== show(e[f])) diffs.push(`ledger ${id}.${f}: expected ${show(e[f])}, got ${show(a[f])}`);
   }
@@ -368,7 +470,8 @@ export function compareLedger(expected: ExpectedLedger, actual: ActualLedger, mo
       diffs.push(`rejected: unexpected ${id} ${show(reasons)}${inLedger ? ' — this very body is also in usage_ledger' : ''}`);
     }
   }
-  for (const [id, o] of expected.eventIds) if (actual.eventIds.get(id) !== o) diffs.push(`usage_event_ids ${id}: expected ${o}, got ${actual.eventIds.get(id)}`);
+  for (const [id, o] of expected.eventIds)
+    if (actual.eventIds.get(id) !== o) diffs.push(`usage_event_ids ${id}: expected ${o}, got ${actual.eventIds.get(id)}`);
   for (const id of actual.eventIds.keys()) if (!expected.eventIds.has(id)) diffs.push(`usage_event_ids: unexpected ${id}`);
 
   for (const [k, e] of expected.buckets) {
@@ -381,7 +484,8 @@ export function compareLedger(expected: ExpectedLedger, actual: ActualLedger, mo
     if (!a || a.overage !== e.overage || a.unbilled !== e.unbilled || a.status !== e.status) diffs.push(`cycle ${k}: expected ${show(e)}, got ${show(a)}`);
   }
   for (const k of actual.cycles.keys()) if (!expected.cycles.has(k)) diffs.push(`cycle: unexpected ${k}`);
-  for (const [k, e] of expected.memberUsage) if ((actual.memberUsage.get(k) ?? 0) !== e) diffs.push(`member usage ${k}: expected ${e}, got ${actual.memberUsage.get(k)}`);
+  for (const [k, e] of expected.memberUsage)
+    if ((actual.memberUsage.get(k) ?? 0) !== e) diffs.push(`member usage ${k}: expected ${e}, got ${actual.memberUsage.get(k)}`);
   for (const [k, a] of actual.memberUsage) if (!expected.memberUsage.has(k) && a !== 0) diffs.push(`member usage: unexpected ${k} = ${a}`);
   return diffs;
 }
@@ -416,7 +520,9 @@ export function ledgerInvariants(actual: ActualLedger, initial: ActualLedger): s
     const before = initial.cycles.get(k) ?? { overage: 0, unbilled: 0 };
     const sum = cyc.get(k) ?? { overage: 0, unbilled: 0 };
     if (c.overage - before.overage !== sum.overage || c.unbilled - before.unbilled !== sum.unbilled) {
-      diffs.push(`cycle ${k}: totals grew ${show({ overage: c.overage - before.overage, unbilled: c.unbilled - before.unbilled })}, ledger rows say ${show(sum)}`);
+      diffs.push(
+        `cycle ${k}: totals grew ${show({ overage: c.overage - before.overage, unbilled: c.unbilled - before.unbilled })}, ledger rows say ${show(sum)}`,
+      );
     }
   }
   for (const [k, u] of actual.memberUsage) {
@@ -443,10 +549,12 @@ export async function balanceDiffs(t: TestApp, run: RunWorld, expected: Expected
       diffs.push(`balance ${id}: cycle ${ck} unknown to the model`);
       continue;
     }
-    if (b.overageCredits !== cyc.overage || b.unbilledCredits !== cyc.unbilled) diffs.push(`balance ${id}: overage/unbilled ${b.overageCredits}/${b.unbilledCredits}, model ${cyc.overage}/${cyc.unbilled}`);
+    if (b.overageCredits !== cyc.overage || b.unbilledCredits !== cyc.unbilled)
+      diffs.push(`balance ${id}: overage/unbilled ${b.overageCredits}/${b.unbilledCredits}, model ${cyc.overage}/${cyc.unbilled}`);
     for (const bk of b.buckets as { kind: string; remainingCredits: number; validFrom: string }[]) {
       const e = expected.buckets.get(`${ck}#${bk.kind}`);
-      if (bk.kind !== 'topup' && e?.remaining !== bk.remainingCredits) diffs.push(`balance ${id}: ${bk.kind} bucket ${bk.remainingCredits}, model ${e?.remaining}`);
+      if (bk.kind !== 'topup' && e?.remaining !== bk.remainingCredits)
+        diffs.push(`balance ${id}: ${bk.kind} bucket ${bk.remainingCredits}, model ${e?.remaining}`);
     }
     for (const m of b.members as { subscriberId: string; usedCredits: number }[]) {
       const e = expected.memberUsage.get(`${ck}|${m.subscriberId}`) ?? 0;
@@ -498,7 +606,10 @@ export async function jobHistory(queue: Queue): Promise<{ failed: string[]; retr
   const failed = (await queue.getFailed(0, 1000)).map((j) => `job ${j.id}: ${j.failedReason}`);
   const retried = (await queue.getCompleted(0, 10_000))
     .filter((j) => j.attemptsMade > 1 || (j.stalledCounter ?? 0) > 0)
-    .map((j) => `job ${j.id}: attemptsMade=${j.attemptsMade} stalledCounter=${j.stalledCounter} ${JSON.stringify((j.stacktrace ?? []).map((s) => s.split('\n').slice(0, 3).join(' | ')))}`);
+    .map(
+      (j) =>
+        `job ${j.id}: attemptsMade=${j.attemptsMade} stalledCounter=${j.stalledCounter} ${JSON.stringify((j.stacktrace ?? []).map((s) => s.split('\n').slice(0, 3).join(' | ')))}`,
+    );
   return { failed, retried };
 }
 
@@ -553,7 +664,8 @@ export async function waitForWorkers(queue: Queue, count: number, children: Work
     const dead = children.filter((c) => !c.alive());
     if (dead.length) throw new Error(`worker ${dead[0].name} exited during start:\n${dead[0].output()}`);
     if ((await queue.getWorkersCount()) >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${await queue.getWorkersCount()} of ${count} workers came up:\n${children.map((c) => `${c.name}: ${c.output()}`).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${await queue.getWorkersCount()} of ${count} workers came up:\n${children.map((c) => `${c.name}: ${c.output()}`).join('\n')}`);
     await sleep(100);
   }
 }

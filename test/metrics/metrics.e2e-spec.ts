@@ -59,7 +59,11 @@ describe('metrics: GET /metrics in Prometheus text format', () => {
     await post([e1, e2, e3, event('mx-1', 'no-such-model', 1, 1)]); // 4 accepted: 3 recorded, 1 UNKNOWN_MODEL
     await post([e1, e2]); // 2 accepted, 2 duplicates
     await post([{ ...e3, inputTokens: 31 }]); // 1 accepted, DUPLICATE_CONFLICT
-    const bad = await t.http().post('/v1/usage-events').set(bearer(t.adminKey)).send({ events: [{ eventId: 'x' }] });
+    const bad = await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(t.adminKey))
+      .send({ events: [{ eventId: 'x' }] });
     expect(bad.status).toBe(400); // accepts nothing
 
     const text = await scrape();

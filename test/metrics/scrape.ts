@@ -13,7 +13,10 @@ export function sample(text: string, name: string, labels: Record<string, string
 }
 
 /** GET over plain HTTP, optionally from a chosen local address (another loopback address, say). */
-export function httpGet(url: string, opts: { localAddress?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; type: string; body: string }> {
+export function httpGet(
+  url: string,
+  opts: { localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((done, fail) => {
     get(url, { localAddress: opts.localAddress, headers: opts.headers }, (res) => {
       let body = '';

@@ -30,7 +30,10 @@ describe('bill run: a backdated subscription whose usage arrives after its creat
     // Migrated from a legacy system: it began on October 16th, 2026, and is created today.
     subscriptionId = (await subscribe(t, accountId, 'biz-payg', [{ subscriberId: 'legacy-1' }], '2026-10-16T00:00:00+08:00')).id;
     // October's usage, provisioned late, arrives now: inputs and outputs weigh 1 credit per token.
-    const res = await t.http().post('/v1/usage-events').set(bearer(t.adminKey))
+    const res = await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(t.adminKey))
       .send({ events: [event('legacy-1', 'm1', 600_000, 16_129, new Date('2026-10-20T12:00:00+08:00'))] });
     expect(res.status).toBe(202);
     await drainUsageQueue(t);
@@ -43,7 +46,9 @@ describe('bill run: a backdated subscription whose usage arrives after its creat
     const [october] = await t.db.query(`SELECT id FROM cycles WHERE subscription_id = $1 AND period = '2026-10'`, [subscriptionId]);
     // October from the 16th: 16 days of 31 → allowance floor(1,000,000 × 16 / 31) = 516,129;
     // 616,129 credits used → 100,000 overage credits.
-    expect(res.body.data).toEqual([expect.objectContaining({ credits: 616_129, overageCredits: 100_000, unbilledCredits: 0, late: false, cycleId: october.id })]);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({ credits: 616_129, overageCredits: 100_000, unbilledCredits: 0, late: false, cycleId: october.id }),
+    ]);
   });
 
   it('the bill run for October charges October’s fee and overage in October', async () => {

@@ -17,7 +17,14 @@ describe('usage arriving during the bill run', () => {
   beforeAll(async () => {
     t = await startTestApp({ USAGE_RETENTION_DAYS: '3650', RATING_CHUNK_SIZE: '10', RATING_SLICE_SIZE: '2' });
     await createModel(t, 'm1');
-    await createPlan(t, { code: 'tiny-payg', kind: 'business', maxMembers: 5, monthlyFeeFen: 100, allowanceCredits: 10, overage: { mode: 'payg', ratePerMillionFen: 1_000_000, capFen: null } });
+    await createPlan(t, {
+      code: 'tiny-payg',
+      kind: 'business',
+      maxMembers: 5,
+      monthlyFeeFen: 100,
+      allowanceCredits: 10,
+      overage: { mode: 'payg', ratePerMillionFen: 1_000_000, capFen: null },
+    });
     const accountId = await createAccount(t, 'enterprise');
     const subs = t.app.get(SubscriptionsService);
     for (let i = 0; i < SUBS; i++) {
@@ -34,7 +41,14 @@ describe('usage arriving during the bill run', () => {
     // 5 rounds of one 100-credit event per subscription, racing the run's slices.
     for (let round = 0; round < 5; round++) {
       const events = Array.from({ length: SUBS }, (_, i) =>
-        toUsageEvent({ eventId: `during-${round}-${i}`, subscriberId: `during-${i}`, model: 'm1', inputTokens: 100, outputTokens: 0, occurredAt: '2026-10-31T23:50:00+08:00' }),
+        toUsageEvent({
+          eventId: `during-${round}-${i}`,
+          subscriberId: `during-${i}`,
+          model: 'm1',
+          inputTokens: 100,
+          outputTokens: 0,
+          occurredAt: '2026-10-31T23:50:00+08:00',
+        }),
       );
       await recorder.record(events, { now });
     }

@@ -41,7 +41,8 @@ describe('bill run survives a SIGKILLed worker', () => {
     workers.push(spawnWorker(t, small));
     const res = await t.http().post('/v1/rating-runs').set(bearer(t.adminKey)).send({ period: '2026-10' });
     expect(res.status).toBe(201);
-    const progress = async () => Number((await t.db.query(`SELECT COALESCE(sum(done_count), 0) AS n FROM rating_run_chunks WHERE run_id = $1`, [res.body.id]))[0].n);
+    const progress = async () =>
+      Number((await t.db.query(`SELECT COALESCE(sum(done_count), 0) AS n FROM rating_run_chunks WHERE run_id = $1`, [res.body.id]))[0].n);
     let done = 0;
     for (let i = 0; i < 600 && done === 0; i++) {
       await sleep(25);

@@ -32,17 +32,13 @@ describe('month-end bill run', () => {
   let seq = 0;
 
   const record = (subscriberId: string, inputTokens: number, occurredAt: string) =>
-    recorder.record(
-      [toUsageEvent({ eventId: `bill-${++seq}`, subscriberId, model: 'm1', inputTokens, outputTokens: 0, occurredAt })],
-      { now: at(occurredAt) },
-    );
+    recorder.record([toUsageEvent({ eventId: `bill-${++seq}`, subscriberId, model: 'm1', inputTokens, outputTokens: 0, occurredAt })], { now: at(occurredAt) });
   const sell = async (planCode: string, subscriberId: string, now: string) =>
     (await subs.create({ accountId, planCode, members: [{ subscriberId }] }, at(now))).id;
   const charges = (subscriptionId: string): Promise<ChargeRow[]> =>
-    t.db.query(
-      `SELECT type, billing_period, amount_fen, tax_fen, quantity FROM charges WHERE subscription_id = $1 ORDER BY billing_period, type`,
-      [subscriptionId],
-    );
+    t.db.query(`SELECT type, billing_period, amount_fen, tax_fen, quantity FROM charges WHERE subscription_id = $1 ORDER BY billing_period, type`, [
+      subscriptionId,
+    ]);
   const runPeriod = async (period: string) => {
     const res = await t.http().post('/v1/rating-runs').set(bearer(t.adminKey)).send({ period });
     expect(res.status).toBe(201);
@@ -54,7 +50,13 @@ describe('month-end bill run', () => {
     throw new Error('run did not finish');
   };
   const expectCharge = (rows: ChargeRow[], type: string, period: string, amount: number, quantity: number | null) =>
-    expect(rows).toContainEqual({ type, billing_period: period, amount_fen: String(amount), tax_fen: String(tax(amount)), quantity: quantity === null ? null : String(quantity) });
+    expect(rows).toContainEqual({
+      type,
+      billing_period: period,
+      amount_fen: String(amount),
+      tax_fen: String(tax(amount)),
+      quantity: quantity === null ? null : String(quantity),
+    });
 
   beforeAll(async () => {
     t = await startTestApp({ USAGE_RETENTION_DAYS: '3650' });

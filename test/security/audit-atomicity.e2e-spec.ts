@@ -45,11 +45,19 @@ describe('audit entries commit with their change', () => {
     const tables = ['subscriptions', 'members', 'cycles', 'buckets', 'charges'];
     const before = await tableCounts(t, tables);
     await withAuditRefused(async () => {
-      const res = await t.http().post('/v1/subscriptions').set(bearer(t.adminKey)).send({ accountId, planCode: 'atomic-plan', members: [{ subscriberId: '8613911112222' }] });
+      const res = await t
+        .http()
+        .post('/v1/subscriptions')
+        .set(bearer(t.adminKey))
+        .send({ accountId, planCode: 'atomic-plan', members: [{ subscriberId: '8613911112222' }] });
       expect(res.status).toBeGreaterThanOrEqual(500);
     });
     expect(await tableCounts(t, tables)).toEqual(before);
-    const retried = await t.http().post('/v1/subscriptions').set(bearer(t.adminKey)).send({ accountId, planCode: 'atomic-plan', members: [{ subscriberId: '8613911112222' }] });
+    const retried = await t
+      .http()
+      .post('/v1/subscriptions')
+      .set(bearer(t.adminKey))
+      .send({ accountId, planCode: 'atomic-plan', members: [{ subscriberId: '8613911112222' }] });
     expect(retried.status).toBe(201);
   });
 
@@ -76,7 +84,11 @@ describe('audit entries commit with their change', () => {
   });
 
   it('nested text and query strings are checked too', async () => {
-    const nested = await t.http().post('/v1/api-keys').set(bearer(t.adminKey)).send({ name: 'k', role: 'billing', extra: ['\ud83d'] });
+    const nested = await t
+      .http()
+      .post('/v1/api-keys')
+      .set(bearer(t.adminKey))
+      .send({ name: 'k', role: 'billing', extra: ['\ud83d'] });
     expect(nested.status).toBe(400);
     expect(nested.body.errors.map((e: { path: string }) => e.path)).toContain('extra[0]');
     const query = await t.http().get('/v1/audit-log').query({ entity: 'a\u0000b' }).set(bearer(t.adminKey));

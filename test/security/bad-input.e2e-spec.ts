@@ -24,21 +24,63 @@ describe('bad input: impossible cursors, periods and dates are 400s, never 500s'
   }
 
   const impossibleInstants = ['2026-02-30T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-04-31T10:00:00Z'];
-  const lists = ['/v1/accounts', '/v1/subscriptions', '/v1/charges', '/v1/rating-runs', '/v1/settlement-batches', '/v1/api-keys', '/v1/alerts', '/v1/webhooks', '/v1/invoices', '/v1/rejected-usage'];
+  const lists = [
+    '/v1/accounts',
+    '/v1/subscriptions',
+    '/v1/charges',
+    '/v1/rating-runs',
+    '/v1/settlement-batches',
+    '/v1/api-keys',
+    '/v1/alerts',
+    '/v1/webhooks',
+    '/v1/invoices',
+    '/v1/rejected-usage',
+  ];
 
   it.each(lists)('%s refuses a cursor carrying an impossible date', async (path) => {
-    for (const instant of impossibleInstants) expectBadInput(await t.http().get(path).query({ cursor: cursorOf(instant, UUID) }).set(admin()), 'cursor');
+    for (const instant of impossibleInstants)
+      expectBadInput(
+        await t
+          .http()
+          .get(path)
+          .query({ cursor: cursorOf(instant, UUID) })
+          .set(admin()),
+        'cursor',
+      );
   });
 
   it('the usage ledger refuses a cursor carrying an impossible date', async () => {
-    for (const instant of impossibleInstants) expectBadInput(await t.http().get('/v1/usage').query({ cursor: cursorOf(instant, 'evt-1') }).set(admin()), 'cursor');
+    for (const instant of impossibleInstants)
+      expectBadInput(
+        await t
+          .http()
+          .get('/v1/usage')
+          .query({ cursor: cursorOf(instant, 'evt-1') })
+          .set(admin()),
+        'cursor',
+      );
   });
 
   it('the audit log refuses a cursor whose sequence number does not fit a bigint', async () => {
     for (const seq of ['9223372036854775808', '9999999999999999999']) {
-      expectBadInput(await t.http().get('/v1/audit-log').query({ cursor: cursorOf(seq, UUID) }).set(admin()), 'cursor');
+      expectBadInput(
+        await t
+          .http()
+          .get('/v1/audit-log')
+          .query({ cursor: cursorOf(seq, UUID) })
+          .set(admin()),
+        'cursor',
+      );
     }
-    expect((await t.http().get('/v1/audit-log').query({ cursor: cursorOf('9223372036854775807', UUID) }).set(admin())).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/v1/audit-log')
+          .query({ cursor: cursorOf('9223372036854775807', UUID) })
+          .set(admin())
+      ).status,
+    ).toBe(200);
   });
 
   it.each(['1999-12', '0000-01', '1000-06'])('POST /v1/rating-runs refuses the period %s (before 2000) and starts no run', async (period) => {
@@ -47,20 +89,22 @@ describe('bad input: impossible cursors, periods and dates are 400s, never 500s'
     expect(await tableCounts(t, ['rating_runs'])).toEqual(before);
   });
 
-  it.each([
-    ['1999-12-31T23:59:59Z'],
-    ['0001-01-01T00:00:00Z'],
-    ['1970-01-01T00:00:00Z'],
-    [new Date(Date.now() - 122 * 86_400_000).toISOString()],
-  ])('POST /v1/subscriptions refuses startAt %s: further back than MAX_BACKDATE_DAYS, nothing written', async (startAt) => {
-    const tables = ['subscriptions', 'members', 'cycles', 'buckets', 'charges'];
-    const before = await tableCounts(t, tables);
-    const res = await t.http().post('/v1/subscriptions').set(admin()).send({ accountId, planCode: 'solo', startAt, members: [{ subscriberId: '8613800002001' }] });
-    expectBadInput(res, 'startAt');
-    expect(res.body.errors[0].message).toContain('121 days');
-    expect(res.body.errors[0].message).toContain('MAX_BACKDATE_DAYS');
-    expect(await tableCounts(t, tables)).toEqual(before);
-  });
+  it.each([['1999-12-31T23:59:59Z'], ['0001-01-01T00:00:00Z'], ['1970-01-01T00:00:00Z'], [new Date(Date.now() - 122 * 86_400_000).toISOString()]])(
+    'POST /v1/subscriptions refuses startAt %s: further back than MAX_BACKDATE_DAYS, nothing written',
+    async (startAt) => {
+      const tables = ['subscriptions', 'members', 'cycles', 'buckets', 'charges'];
+      const before = await tableCounts(t, tables);
+      const res = await t
+        .http()
+        .post('/v1/subscriptions')
+        .set(admin())
+        .send({ accountId, planCode: 'solo', startAt, members: [{ subscriberId: '8613800002001' }] });
+      expectBadInput(res, 'startAt');
+      expect(res.body.errors[0].message).toContain('121 days');
+      expect(res.body.errors[0].message).toContain('MAX_BACKDATE_DAYS');
+      expect(await tableCounts(t, tables)).toEqual(before);
+    },
+  );
 
   it.each([
     ['/v1/usage-events', '{"events":[{"a":{"constructor":"x"}}]}', 'events[0].a.constructor'],
@@ -73,7 +117,11 @@ describe('bad input: impossible cursors, periods and dates are 400s, never 500s'
 
   it('accepts a startAt just inside MAX_BACKDATE_DAYS', async () => {
     const startAt = new Date(Date.now() - 120 * 86_400_000).toISOString();
-    const res = await t.http().post('/v1/subscriptions').set(admin()).send({ accountId, planCode: 'solo', startAt, members: [{ subscriberId: '8613800002002' }] });
+    const res = await t
+      .http()
+      .post('/v1/subscriptions')
+      .set(admin())
+      .send({ accountId, planCode: 'solo', startAt, members: [{ subscriberId: '8613800002002' }] });
     expect(res.status).toBe(201);
   });
 });

@@ -39,7 +39,9 @@ describe('deployment defaults', () => {
       const whoami = (key: string) => request(restarted.getHttpServer()).get('/v1/api-keys').set(bearer(key));
       expect((await whoami(rotated)).status).toBe(200);
       expect((await whoami(t.adminKey)).status).toBe(401);
-      const keys: { name: string; revoked: boolean }[] = await t.db.query(`SELECT name, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE bootstrap ORDER BY created_at`);
+      const keys: { name: string; revoked: boolean }[] = await t.db.query(
+        `SELECT name, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE bootstrap ORDER BY created_at`,
+      );
       expect(keys).toEqual([
         { name: 'bootstrap-admin', revoked: true },
         { name: 'bootstrap-admin', revoked: false },

@@ -73,7 +73,8 @@ export const junkJson = (): fc.Arbitrary<unknown> =>
 
 function resolve(schema: Schema, components: Components): Schema {
   if (schema.$ref) return resolve(components[schema.$ref.replace('#/components/schemas/', '')] ?? {}, components);
-  if (schema.allOf) return schema.allOf.map((s) => resolve(s, components)).reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties } }), {});
+  if (schema.allOf)
+    return schema.allOf.map((s) => resolve(s, components)).reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties } }), {});
   return schema;
 }
 
@@ -113,24 +114,34 @@ export function objectShapedBy(schema: Schema, components: Components, depth = 0
 }
 
 /** A query string: each parameter absent, shaped by its schema, or junk; sometimes repeated (an array). */
-export function queryFor(params: { name: string; schema?: Schema; example?: unknown }[], components: Components): fc.Arbitrary<Record<string, string | string[]>> {
+export function queryFor(
+  params: { name: string; schema?: Schema; example?: unknown }[],
+  components: Components,
+): fc.Arbitrary<Record<string, string | string[]>> {
   const one = (p: { schema?: Schema; example?: unknown }) => {
     const s = resolve(p.schema ?? {}, components);
-    const known = [...(s.enum ?? []), ...(p.example !== undefined ? [p.example] : []), ...(s.example !== undefined ? [s.example] : [])].filter((v) => v !== null);
+    const known = [...(s.enum ?? []), ...(p.example !== undefined ? [p.example] : []), ...(s.example !== undefined ? [s.example] : [])].filter(
+      (v) => v !== null,
+    );
     const single = fc.oneof(junkString(), finiteNumber().map(String), ...(known.length ? [fc.constantFrom(...known.map(String))] : []));
     return fc.oneof({ weight: 4, arbitrary: single }, { weight: 1, arbitrary: fc.array(single, { minLength: 2, maxLength: 2 }) });
   };
   return fc.record(Object.fromEntries(params.map((p) => [p.name, one(p)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string | string[]>>;
 }
 
-const CURSOR_SORT_VALUES = ['2026-02-30T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '2026-11-15T00:00:00.000Z', '275760-09-13T00:00:00.000Z', '9223372036854775808', '1', '-1'];
+const CURSOR_SORT_VALUES = [
+  '2026-02-30T00:00:00.000Z',
+  '0000-01-01T00:00:00.000Z',
+  '2026-11-15T00:00:00.000Z',
+  '275760-09-13T00:00:00.000Z',
+  '9223372036854775808',
+  '1',
+  '-1',
+];
 const CURSOR_TIE_BREAKERS = ['6f0a2c1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '00000000-0000-0000-0000-000000000000', 'evt-1', ''];
 
 /** A forged cursor: base64url JSON of a near-valid pair or of junk, the way a client could tamper with a real one. */
 export const forgedCursor = () =>
   fc
-    .oneof(
-      fc.tuple(fc.constantFrom(...CURSOR_SORT_VALUES), fc.constantFrom(...CURSOR_TIE_BREAKERS)),
-      fc.tuple(junkJson(), junkJson()),
-    )
+    .oneof(fc.tuple(fc.constantFrom(...CURSOR_SORT_VALUES), fc.constantFrom(...CURSOR_TIE_BREAKERS)), fc.tuple(junkJson(), junkJson()))
     .map((pair) => Buffer.from(JSON.stringify(pair), 'utf8').toString('base64url'));

@@ -60,7 +60,9 @@ describe('fuzzing: every body, query and path parameter of every route', () => {
 
   function pathArbitrary(path: string): fc.Arbitrary<string> {
     const names = [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
-    const values = names.map((n) => fc.oneof({ weight: 3, arbitrary: fc.constant(knownParam(path, n)) }, { weight: 1, arbitrary: junkString().filter((s) => s.length > 0) }));
+    const values = names.map((n) =>
+      fc.oneof({ weight: 3, arbitrary: fc.constant(knownParam(path, n)) }, { weight: 1, arbitrary: junkString().filter((s) => s.length > 0) }),
+    );
     return fc.tuple(...values).map((vs) => names.reduce((p, n, i) => p.replace(`:${n}`, encodeURIComponent(vs[i])), path));
   }
 

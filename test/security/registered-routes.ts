@@ -18,7 +18,9 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
   const out = new Map<string, RegisteredRoute>();
   for (const layer of express.router.stack) {
     if (!layer.route) continue;
-    const methods = Object.entries(layer.route.methods).filter(([m, on]) => on && m !== '_all').map(([m]) => m);
+    const methods = Object.entries(layer.route.methods)
+      .filter(([m, on]) => on && m !== '_all')
+      .map(([m]) => m);
     // `router.all` (Nest's not-found fallback) expands to every HTTP method: one row for it all.
     for (const method of methods.length > 20 ? ['all'] : methods) {
       const route = { method: method.toUpperCase(), path: layer.route.path };
@@ -32,9 +34,7 @@ export const routeKey = (r: RegisteredRoute) => `${r.method} ${r.path}`;
 
 /** A concrete URL for a route pattern: ids become unknown UUIDs, codes unknown codes. */
 export function concretePath(path: string, values: Record<string, string> = {}): string {
-  return path
-    .replace('{*path}', 'no/such/route')
-    .replace(/:([A-Za-z]+)/g, (_, name: string) => values[name] ?? PARAM_DEFAULTS[name] ?? 'x');
+  return path.replace('{*path}', 'no/such/route').replace(/:([A-Za-z]+)/g, (_, name: string) => values[name] ?? PARAM_DEFAULTS[name] ?? 'x');
 }
 
 const PARAM_DEFAULTS: Record<string, string> = {

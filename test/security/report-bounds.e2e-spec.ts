@@ -21,7 +21,12 @@ describe('bounded work: usage summaries and the report gate', () => {
   });
   afterAll(() => t.close());
 
-  const summary = (query: Record<string, string>) => t.http().get('/v1/usage/summary').query({ groupBy: 'model', ...query }).set(bearer(t.adminKey));
+  const summary = (query: Record<string, string>) =>
+    t
+      .http()
+      .get('/v1/usage/summary')
+      .query({ groupBy: 'model', ...query })
+      .set(bearer(t.adminKey));
 
   it('a summary without a range covers the current month and says so', async () => {
     const res = await summary({});
@@ -72,7 +77,9 @@ describe('bounded work: usage summaries and the report gate', () => {
 /** Waits until some other session is blocked on a lock of `table` (the report now holds its slot). */
 async function waitForLockWaiter(c: Client, table: string): Promise<void> {
   for (;;) {
-    const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE r.relname = $1 AND NOT l.granted`, [table]);
+    const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE r.relname = $1 AND NOT l.granted`, [
+      table,
+    ]);
     if (rows[0].n > 0) return;
     await new Promise((r) => setImmediate(r));
   }

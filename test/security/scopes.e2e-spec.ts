@@ -37,7 +37,7 @@ describe('access: scoped keys and filters naming someone else', () => {
     ['/v1/usage', 'subscriberId'],
     ['/v1/usage/summary', 'subscriptionId'],
     ['/v1/usage/summary', 'subscriberId'],
-  ])('an account key filtering %s by another account\'s %s gets a 404, and 200 for its own', async (path, field) => {
+  ])("an account key filtering %s by another account's %s gets a 404, and 200 for its own", async (path, field) => {
     const value = (c: typeof mine) => (field === 'accountId' ? c.accountId : field === 'subscriptionId' ? c.subscriptionId : c.line);
     const extra: Record<string, string> = path.endsWith('summary') ? { groupBy: 'model' } : {};
     const other = await get(path, { ...extra, [field]: value(theirs) }, accountKey);

@@ -1,7 +1,8 @@
 import { AddressInfo } from 'node:net';
 import { Server, createServer } from 'node:http';
 import { AppConfig } from '../../src/config/app-config';
-import { WebhookSender } from "../../src/webhooks/webhook-sender"; const MAX_RESPONSE_BYTES = 4096;
+import { WebhookSender } from '../../src/webhooks/webhook-sender';
+const MAX_RESPONSE_BYTES = 4096;
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 
 /** A real local HTTP server; counts the requests that reach it. */
@@ -32,7 +33,11 @@ describe('webhook targets must be public addresses (SSRF)', () => {
   });
 
   const register = (url: string) =>
-    t.http().post('/v1/webhooks').set(bearer(t.adminKey)).send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' });
+    t
+      .http()
+      .post('/v1/webhooks')
+      .set(bearer(t.adminKey))
+      .send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' });
 
   it.each([
     'http://127.0.0.1:9/hook',

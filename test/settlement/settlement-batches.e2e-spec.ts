@@ -2,7 +2,18 @@ import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAccount } from '../support/fixtures';
 import { bearer } from '../support/test-app';
-import { HEADER, adjust, chargeStatuses, chargeWithDescription, externalRefOf, fetchFile, parseSettlement, runSettlement, sha256, startSettlementApp } from './support';
+import {
+  HEADER,
+  adjust,
+  chargeStatuses,
+  chargeWithDescription,
+  externalRefOf,
+  fetchFile,
+  parseSettlement,
+  runSettlement,
+  sha256,
+  startSettlementApp,
+} from './support';
 
 describe('settlement batches: export, file, ack and requeue', () => {
   let t: Awaited<ReturnType<typeof startSettlementApp>>;
@@ -42,14 +53,27 @@ describe('settlement batches: export, file, ack and requeue', () => {
     expect(header).toEqual(HEADER);
     const refs = { [accountA]: await externalRefOf(t, accountA), [accountB]: await externalRefOf(t, accountB) };
     expect(records).toEqual(
-      charges.map((c) => [c.id, refs[c.accountId], c.type, c.billingPeriod, c.description, c.quantity === null ? '' : String(c.quantity), String(c.amountFen), String(c.taxFen), 'CNY']),
+      charges.map((c) => [
+        c.id,
+        refs[c.accountId],
+        c.type,
+        c.billingPeriod,
+        c.description,
+        c.quantity === null ? '' : String(c.quantity),
+        String(c.amountFen),
+        String(c.taxFen),
+        'CNY',
+      ]),
     );
     // tax contained by hand: 1000×600/10600 = 56.6 → 57; 500 → 28.3 → −28; 2500 → 141.5 → 142; 990 → 56.03 → 56; 1 → 0.06 → 0
     expect(records.map((r) => r[7])).toEqual(['57', '-28', '142', '56', '0']);
     expect(trailer).toEqual(['TRAILER', res.body.id, '5', '3991']);
     expect(bytes.toString('utf8').endsWith(`TRAILER,${res.body.id},5,3991\n`)).toBe(true);
     expect(existsSync(join(t.outbox, `${res.body.fileName}.tmp`))).toBe(false);
-    const after = await chargeStatuses(t, charges.map((c) => c.id));
+    const after = await chargeStatuses(
+      t,
+      charges.map((c) => c.id),
+    );
     expect(Object.values(after).every((c) => c.status === 'EXPORTED' && c.batch === res.body.id)).toBe(true);
   });
 
@@ -97,7 +121,10 @@ describe('settlement batches: export, file, ack and requeue', () => {
     const batch = answers.find((a) => a.status === 201)!.body;
     // Σ (10 + i) for i = 0..19 = 200 + 190 = 390
     expect(batch).toMatchObject({ recordCount: 20, totalAmountFen: 390 });
-    const st = await chargeStatuses(t, made.map((c) => c.id));
+    const st = await chargeStatuses(
+      t,
+      made.map((c) => c.id),
+    );
     expect(new Set(Object.values(st).map((s) => s.batch))).toEqual(new Set([batch.id]));
   });
 

@@ -16,7 +16,11 @@ describe('settlement crash safety', () => {
   let account: string;
   const batches = () => t.db.query(`SELECT id, status, record_count, total_amount_fen, sha256, file_name FROM settlement_batches ORDER BY created_at`);
   const membership = async () =>
-    (await t.db.query(`SELECT id, status, settlement_batch_id FROM charges ORDER BY seq`)) as { id: string; status: string; settlement_batch_id: string | null }[];
+    (await t.db.query(`SELECT id, status, settlement_batch_id FROM charges ORDER BY seq`)) as {
+      id: string;
+      status: string;
+      settlement_batch_id: string | null;
+    }[];
 
   beforeAll(async () => {
     t = await startSettlementApp();

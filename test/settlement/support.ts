@@ -45,7 +45,16 @@ export async function chargeWithDescription(
   const writer = t.app.get(ChargeWriter);
   const externalRef = await externalRefOf(t, accountId);
   const { charge } = await t.db.transaction((em) =>
-    writer.write(em, { accountId, accountExternalRef: externalRef, type: 'TOPUP', description, quantity: 1000, amountFen, billingPeriod, sourceRef: `test-${description}-${amountFen}` }),
+    writer.write(em, {
+      accountId,
+      accountExternalRef: externalRef,
+      type: 'TOPUP',
+      description,
+      quantity: 1000,
+      amountFen,
+      billingPeriod,
+      sourceRef: `test-${description}-${amountFen}`,
+    }),
   );
   return { ...charge, seq: Number(charge.seq) };
 }

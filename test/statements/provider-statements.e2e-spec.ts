@@ -39,7 +39,14 @@ describe('provider statements', () => {
     if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
   };
   const model = (code: string, providerCode: string, inPrice: number, outPrice: number) =>
-    post('/v1/models', { code, providerCode, inputWeight: '1', outputWeight: '1', providerInputPricePerMillionFen: inPrice, providerOutputPricePerMillionFen: outPrice });
+    post('/v1/models', {
+      code,
+      providerCode,
+      inputWeight: '1',
+      outputWeight: '1',
+      providerInputPricePerMillionFen: inPrice,
+      providerOutputPricePerMillionFen: outPrice,
+    });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -49,7 +56,11 @@ describe('provider statements', () => {
     await model('pa-m1', 'pa', 333, 777);
     await model('pa-m2', 'pa', 100, 200);
     await model('pb-m1', 'pb', 1000, 3000);
-    await post('/v1/models/pa-m1/rates', { effectiveFrom: `${month}-15T00:00:00+08:00`, providerInputPricePerMillionFen: 500, providerOutputPricePerMillionFen: 1001 });
+    await post('/v1/models/pa-m1/rates', {
+      effectiveFrom: `${month}-15T00:00:00+08:00`,
+      providerInputPricePerMillionFen: 500,
+      providerOutputPricePerMillionFen: 1001,
+    });
     // A tiny blocking allowance: most of this usage is recorded unbilled, and still owed to the provider.
     await createPlan(t, { code: 'pa-only', models: ['pa-m1', 'pa-m2'], allowanceCredits: 1000 });
     await createPlan(t, { code: 'pb-only', models: ['pb-m1'] });
@@ -69,7 +80,11 @@ describe('provider statements', () => {
       ev(sa, 'pb-m1', 999_999, 999_999, `${month}-12T10:00:00+08:00`), // MODEL_NOT_IN_PLAN: rejected, never owed
       ev(sa, 'pa-m1', 5, 5, new Date(Date.now() - 60_000).toISOString()), // this month: another statement
     ];
-    const res = await t.http().post('/v1/usage-events').set(bearer(await t.keyFor('gateway'))).send({ events });
+    const res = await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(await t.keyFor('gateway')))
+      .send({ events });
     expect(res.status).toBe(202);
     await drainUsageQueue(t);
     const [{ rejected }] = await t.db.query(`SELECT count(*)::int AS rejected FROM rejected_usage`);
@@ -109,7 +124,9 @@ describe('provider statements', () => {
   it('the month before holds only its own event', async () => {
     const res = await statements({ period: before, provider: 'pa' });
     // 7 × 333 / 1e6 → 0; 7 × 777 / 1e6 → 0.005 → 0
-    expect(res.body.data).toEqual([{ provider: 'pa', period: before, models: [{ model: 'pa-m1', requests: 1, inputTokens: 7, outputTokens: 7, amountFen: 0 }], totalFen: 0 }]);
+    expect(res.body.data).toEqual([
+      { provider: 'pa', period: before, models: [{ model: 'pa-m1', requests: 1, inputTokens: 7, outputTokens: 7, amountFen: 0 }], totalFen: 0 },
+    ]);
   });
 
   it('answers CSV with Accept: text/csv, one row per provider and model', async () => {

@@ -82,7 +82,7 @@ describe('cycle roll: rollover, pending plan change, cancellation, concurrency',
     // Second cycle: the family allowance, plus half of the first cycle's unused roll50 credits (capped at 5,000,000).
     const [plan, rollover] = await buckets(sub.id, second);
     expect(plan).toEqual({ kind: 'plan', granted: 40_000_000 });
-    expect(rollover).toEqual({ kind: 'rollover', granted: Math.min(Math.floor(Number(rows[0].unused_plan_credits) * 50 / 100), 5_000_000) });
+    expect(rollover).toEqual({ kind: 'rollover', granted: Math.min(Math.floor((Number(rows[0].unused_plan_credits) * 50) / 100), 5_000_000) });
     const now = await t.http().get(`/v1/subscriptions/${sub.id}`).set(bearer(t.adminKey));
     // Time has moved past the change inside the roller: the plan is now fam and nothing is pending.
     expect(now.body).toMatchObject({ planCode: 'fam', pendingPlanCode: null });

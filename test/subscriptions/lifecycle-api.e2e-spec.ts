@@ -95,7 +95,12 @@ describe('subscriptions API: lifecycle, members and bad input', () => {
       ['start without offset', () => ({ accountId, planCode: 'solo', startAt: '2026-01-01T00:00:00', members: [{ subscriberId: '1' }] }), 400, 'startAt'],
       ['personal with two members', () => ({ accountId, planCode: 'solo', members: [{ subscriberId: '1' }, { subscriberId: '2' }] }), 400, 'members'],
       ['same line twice', () => ({ accountId, planCode: 'fam3', members: [{ subscriberId: '1' }, { subscriberId: '1' }] }), 400, 'members[1].subscriberId'],
-      ['cap as a string', () => ({ accountId, planCode: 'fam3', members: [{ subscriberId: '1', monthlyCapCredits: '5' }] }), 400, 'members[0].monthlyCapCredits'],
+      [
+        'cap as a string',
+        () => ({ accountId, planCode: 'fam3', members: [{ subscriberId: '1', monthlyCapCredits: '5' }] }),
+        400,
+        'members[0].monthlyCapCredits',
+      ],
       ['bad subscriberId', () => ({ accountId, planCode: 'solo', members: [{ subscriberId: ' x' }] }), 400, 'members[0].subscriberId'],
       ['unknown field', () => ({ accountId, planCode: 'solo', members: [{ subscriberId: '1' }], vip: true }), 400, 'vip'],
       ['members missing', () => ({ accountId, planCode: 'solo' }), 400, 'members'],

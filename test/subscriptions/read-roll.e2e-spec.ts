@@ -51,7 +51,9 @@ describe('subscription reads and creation: who rolls, who locks', () => {
   it('listing is a read too: a subscription whose cycle has ended since is listed as of now', async () => {
     const own = await createAccount(t);
     // Sold in July through the service's clock, and not touched since.
-    const sub = await t.app.get(SubscriptionsService).create({ accountId: own, planCode: 'rr', members: [{ subscriberId: line() }] }, new Date('2026-07-10T00:00:00+08:00'));
+    const sub = await t.app
+      .get(SubscriptionsService)
+      .create({ accountId: own, planCode: 'rr', members: [{ subscriberId: line() }] }, new Date('2026-07-10T00:00:00+08:00'));
     expect(sub.cycle?.period).toBe('2026-07');
     const res = await t.http().get('/v1/subscriptions').query({ accountId: own }).set(bearer(t.adminKey));
     expect(res.status).toBe(200);
@@ -113,9 +115,7 @@ describe('subscription reads and creation: who rolls, who locks', () => {
 /** Resolves once a session of this test's database waits on a lock (polls pg_stat_activity). */
 async function lockWaiter(t: TestApp, watch: { on: boolean }): Promise<'waiting on a lock' | 'stopped'> {
   while (watch.on) {
-    const [row] = await t.db.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
+    const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
     if (row.n > 0) return 'waiting on a lock';
     await new Promise((r) => setTimeout(r, 20));
   }

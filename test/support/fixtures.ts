@@ -12,7 +12,11 @@ export interface PlanInput {
 }
 
 async function post(t: TestApp, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await t.http().post(path).set(bearer(t.adminKey)).send(body as object);
+  const res = await t
+    .http()
+    .post(path)
+    .set(bearer(t.adminKey))
+    .send(body as object);
   if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as Record<string, unknown>;
 }

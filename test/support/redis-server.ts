@@ -57,9 +57,13 @@ export async function startOwnRedis(appendfsync: 'everysec' | 'always' = 'everys
   // Starting a second server on the port would fail to bind while the first kept running.
   const start = async () => {
     if (running()) return;
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', ''], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', ''],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitForPing(url);
   };
   const kill = async () => {

@@ -42,7 +42,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await app.init();
   const http = () => request(app.getHttpServer());
   const keyFor = async (role: string) => {
-    const res = await http().post('/v1/api-keys').set('Authorization', `Bearer ${adminKey}`).send({ name: `k-${role}`, role });
+    const res = await http()
+      .post('/v1/api-keys')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({ name: `k-${role}`, role });
     if (res.status !== 201) throw new Error(`could not create key for ${role}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.secret as string;
   };

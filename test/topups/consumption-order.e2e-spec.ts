@@ -31,7 +31,10 @@ describe('top-up credits are drawn in the SPEC order by the ledger', () => {
     const label = await bucketLabels(sub.id, { [cycleOne.id]: 'c1k#1', [day.id]: 'd2k', [cycleTwo.id]: 'c1k#2' });
     const b = await balanceOf(t, sub.id);
     expect(b.buckets.map((x: { kind: string; grantedCredits: number }) => [x.kind, x.grantedCredits])).toEqual(
-      expect.arrayContaining([['rollover', 3_000], ['plan', 10_000]]),
+      expect.arrayContaining([
+        ['rollover', 3_000],
+        ['plan', 10_000],
+      ]),
     );
     // The day pack expires 24 h after purchase: before the cycle's end unless the month ends within a day.
     const dayFirst = Date.parse(day.expiresAt) < Date.parse(b.cycle.end);
@@ -40,16 +43,32 @@ describe('top-up credits are drawn in the SPEC order by the ledger', () => {
     await send([big]);
     expect(await draws(big.eventId, label)).toEqual(
       dayFirst
-        ? [['d2k', 2_000], ['rollover', 3_000], ['plan', 10_000], ['c1k#1', 500]]
-        : [['rollover', 3_000], ['plan', 10_000], ['c1k#1', 1_000], ['c1k#2', 1_000], ['d2k', 500]],
+        ? [
+            ['d2k', 2_000],
+            ['rollover', 3_000],
+            ['plan', 10_000],
+            ['c1k#1', 500],
+          ]
+        : [
+            ['rollover', 3_000],
+            ['plan', 10_000],
+            ['c1k#1', 1_000],
+            ['c1k#2', 1_000],
+            ['d2k', 500],
+          ],
     );
     const small = event(who, 'm1', 1_000, 0);
     await send([small]);
-    expect(await draws(small.eventId, label)).toEqual(dayFirst ? [['c1k#1', 500], ['c1k#2', 500]] : [['d2k', 1_000]]);
-    expect(await remaining(sub.id, label)).toEqual(
+    expect(await draws(small.eventId, label)).toEqual(
       dayFirst
-        ? { rollover: 0, plan: 0, d2k: 0, 'c1k#1': 0, 'c1k#2': 500 }
-        : { rollover: 0, plan: 0, d2k: 500, 'c1k#1': 0, 'c1k#2': 0 },
+        ? [
+            ['c1k#1', 500],
+            ['c1k#2', 500],
+          ]
+        : [['d2k', 1_000]],
+    );
+    expect(await remaining(sub.id, label)).toEqual(
+      dayFirst ? { rollover: 0, plan: 0, d2k: 0, 'c1k#1': 0, 'c1k#2': 500 } : { rollover: 0, plan: 0, d2k: 500, 'c1k#1': 0, 'c1k#2': 0 },
     );
   });
 

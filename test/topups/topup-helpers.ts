@@ -9,7 +9,11 @@ export interface PackInput {
 }
 
 export async function createPack(t: TestApp, p: PackInput): Promise<void> {
-  const res = await t.http().post('/v1/packs').set(bearer(t.adminKey)).send({ name: `Pack ${p.code}`, ...p });
+  const res = await t
+    .http()
+    .post('/v1/packs')
+    .set(bearer(t.adminKey))
+    .send({ name: `Pack ${p.code}`, ...p });
   if (res.status !== 201) throw new Error(`POST /v1/packs answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 

@@ -83,11 +83,23 @@ describe('ingest backpressure', () => {
     });
 
     it('answers 503 within the enqueue timeout, accepts nothing, and authorization still answers', async () => {
-      expect((await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event(who, 'm1', 1, 1)] })).status).toBe(202);
+      expect(
+        (
+          await t
+            .http()
+            .post('/v1/usage-events')
+            .set(bearer(gateway))
+            .send({ events: [event(who, 'm1', 1, 1)] })
+        ).status,
+      ).toBe(202);
       await redis.kill();
       const refused = event(who, 'm1', 5, 5);
       const started = Date.now();
-      const res = await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [refused] });
+      const res = await t
+        .http()
+        .post('/v1/usage-events')
+        .set(bearer(gateway))
+        .send({ events: [refused] });
       // The bound is USAGE_ENQUEUE_TIMEOUT_MS (1 s); a disconnected Redis fails at once. Generous margin for a loaded machine.
       expect(Date.now() - started).toBeLessThan(5000);
       expect(res.status).toBe(503);

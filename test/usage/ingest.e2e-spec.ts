@@ -138,7 +138,13 @@ describe('usage ingestion through the API and the worker', () => {
       const sub = await subscribe(t, accountId, 'solo', [{ subscriberId: who }]);
       const granted = (await balance(sub.id)).buckets[0].grantedCredits;
       const responses = await Promise.all(
-        Array.from({ length: 8 }, () => t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event(who, 'm1', 5, 0)] })),
+        Array.from({ length: 8 }, () =>
+          t
+            .http()
+            .post('/v1/usage-events')
+            .set(bearer(gateway))
+            .send({ events: [event(who, 'm1', 5, 0)] }),
+        ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(8).fill(202));
       await drainUsageQueue(t);

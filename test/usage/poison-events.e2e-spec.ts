@@ -18,10 +18,8 @@ describe('poison usage events', () => {
     await subscribe(t, await createAccount(t), 'solo', [{ subscriberId: who }]);
     return who;
   };
-  const ledgerCount = async (ids: string[]) =>
-    (await t.db.query('SELECT count(*)::int AS n FROM usage_ledger WHERE event_id = ANY($1)', [ids]))[0].n as number;
-  const unrecordable = async () =>
-    t.db.query(`SELECT event_id, event, event_text FROM rejected_usage WHERE reason = 'UNRECORDABLE' ORDER BY event_id`);
+  const ledgerCount = async (ids: string[]) => (await t.db.query('SELECT count(*)::int AS n FROM usage_ledger WHERE event_id = ANY($1)', [ids]))[0].n as number;
+  const unrecordable = async () => t.db.query(`SELECT event_id, event, event_text FROM rejected_usage WHERE reason = 'UNRECORDABLE' ORDER BY event_id`);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -36,7 +34,11 @@ describe('poison usage events', () => {
     const good = event(who, 'm1', 1, 1);
     const bad = { ...event(who, 'm1', 1, 1), metadata: { note: 'a\u0000b' } };
     const gateway = await t.keyFor('gateway');
-    const res = await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [good, bad] });
+    const res = await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(gateway))
+      .send({ events: [good, bad] });
     expect(res.status).toBe(400);
     // the text rule of every request names the exact field inside metadata
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['events[1].metadata.note']);
@@ -89,8 +91,15 @@ describe('poison usage events', () => {
 
   it('a plan whose terms would overflow the billing rules is refused at creation with a 400', async () => {
     const plan = (code: string, capFen: number, allowanceCredits = 1000, maxCredits = 0) => ({
-      code, name: code, kind: 'personal', monthlyFeeFen: 100, allowanceCredits, models: ['*'], maxMembers: 1,
-      overage: { mode: 'payg', ratePerMillionFen: 1, capFen }, rollover: { percent: 10, maxCredits },
+      code,
+      name: code,
+      kind: 'personal',
+      monthlyFeeFen: 100,
+      allowanceCredits,
+      models: ['*'],
+      maxMembers: 1,
+      overage: { mode: 'payg', ratePerMillionFen: 1, capFen },
+      rollover: { percent: 10, maxCredits },
     });
     const post = (body: object) => t.http().post('/v1/plans').set(bearer(t.adminKey)).send(body);
     const cap = await post(plan('huge-cap', 9_007_199_255));

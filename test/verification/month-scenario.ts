@@ -20,7 +20,12 @@ export function lastPeriod(now = new Date()): string {
 
 let seq = 0;
 const ev = (subscriberId: string, model: string, inputTokens: number, outputTokens: number, occurredAt: string): EventInput => ({
-  eventId: `vm-${process.pid}-${++seq}`, subscriberId, model, inputTokens, outputTokens, occurredAt,
+  eventId: `vm-${process.pid}-${++seq}`,
+  subscriberId,
+  model,
+  inputTokens,
+  outputTokens,
+  occurredAt,
 });
 
 async function ok(res: { status: number; body: unknown }, status: number, what: string): Promise<any> {
@@ -46,8 +51,22 @@ export async function runMonth(t: TestApp): Promise<Month> {
   const day = (d: string, time = '12:00:00') => `${last}-${d}T${time}+08:00`;
   await createModel(t, 'm1');
   await createPlan(t, { code: 'p-block', monthlyFeeFen: 990, allowanceCredits: 1_000_000, rollover: { percent: 50, maxCredits: 500_000 } });
-  await createPlan(t, { code: 'p-payg', kind: 'family', monthlyFeeFen: 19_900, allowanceCredits: 1_000_000, overage: { mode: 'payg', ratePerMillionFen: 300, capFen: 5000 } });
-  await ok(await t.http().post('/v1/packs').set(bearer(t.adminKey)).send({ code: 'pk', name: 'Pack', credits: 200_000, priceFen: 500, validity: { kind: 'cycle' } }), 201, 'pack');
+  await createPlan(t, {
+    code: 'p-payg',
+    kind: 'family',
+    monthlyFeeFen: 19_900,
+    allowanceCredits: 1_000_000,
+    overage: { mode: 'payg', ratePerMillionFen: 300, capFen: 5000 },
+  });
+  await ok(
+    await t
+      .http()
+      .post('/v1/packs')
+      .set(bearer(t.adminKey))
+      .send({ code: 'pk', name: 'Pack', credits: 200_000, priceFen: 500, validity: { kind: 'cycle' } }),
+    201,
+    'pack',
+  );
   const accountA = await createAccount(t);
   const accountB = await createAccount(t, 'enterprise');
   const subs = t.app.get(SubscriptionsService);
@@ -68,7 +87,15 @@ export async function runMonth(t: TestApp): Promise<Month> {
   ];
   await ok(await t.http().post('/v1/usage-events').set(bearer(t.adminKey)).send({ events }), 202, 'ingest');
   await drainUsageQueue(t);
-  await ok(await t.http().post('/v1/usage-events').set(bearer(t.adminKey)).send({ events: [events[0], ev('v-a1', 'no-such-model', 1, 1, now)] }), 202, 'ingest');
+  await ok(
+    await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(t.adminKey))
+      .send({ events: [events[0], ev('v-a1', 'no-such-model', 1, 1, now)] }),
+    202,
+    'ingest',
+  );
   await drainUsageQueue(t);
 
   const run = await ok(await t.http().post('/v1/rating-runs').set(bearer(t.adminKey)).send({ period: last }), 201, 'rating run');
@@ -79,7 +106,11 @@ export async function runMonth(t: TestApp): Promise<Month> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await ok(await t.http().post(`/v1/subscriptions/${a1}/top-ups`).set(bearer(t.adminKey)).send({ packCode: 'pk' }), 201, 'top-up');
-  await ok(await t.http().post(`/v1/accounts/${accountB}/adjustments`).set(bearer(t.adminKey)).send({ amountFen: -200, reason: 'goodwill' }), 201, 'adjustment');
+  await ok(
+    await t.http().post(`/v1/accounts/${accountB}/adjustments`).set(bearer(t.adminKey)).send({ amountFen: -200, reason: 'goodwill' }),
+    201,
+    'adjustment',
+  );
   const batch = await ok(await t.http().post('/v1/settlement-batches').set(bearer(t.adminKey)), 201, 'settlement');
   return { lastPeriod: last, ids: { a1, b1, accountB, batch: batch.id } };
 }

@@ -83,7 +83,11 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
       `SELECT b.id FROM buckets b JOIN cycles c ON c.id = b.cycle_id WHERE b.subscription_id = $1 AND b.kind = 'plan' AND c.status = 'open'`,
       [month.ids.a1],
     );
-    const report = await tampered(`UPDATE buckets SET remaining_credits = remaining_credits - 7 WHERE id = $1`, `UPDATE buckets SET remaining_credits = remaining_credits + 7 WHERE id = $1`, [bucket.id]);
+    const report = await tampered(
+      `UPDATE buckets SET remaining_credits = remaining_credits - 7 WHERE id = $1`,
+      `UPDATE buckets SET remaining_credits = remaining_credits + 7 WHERE id = $1`,
+      [bucket.id],
+    );
     // 1,000,000 granted − 50,000 drawn this month
     expect(report.differences).toEqual([
       { kind: 'bucket-balance', entity: 'bucket', id: bucket.id, expected: { remainingCredits: 950_000 }, actual: { remainingCredits: 949_993 } },
@@ -94,7 +98,9 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
 
   it("reports a cycle's unbilled counter and a member's usage that disagree with the ledger", async () => {
     const [cycle] = await t.db.query(`SELECT id FROM cycles WHERE subscription_id = $1 AND period = $2`, [month.ids.a1, month.lastPeriod]);
-    const unbilled = await tampered(`UPDATE cycles SET unbilled_credits = 99000 WHERE id = $1`, `UPDATE cycles SET unbilled_credits = 100000 WHERE id = $1`, [cycle.id]);
+    const unbilled = await tampered(`UPDATE cycles SET unbilled_credits = 99000 WHERE id = $1`, `UPDATE cycles SET unbilled_credits = 100000 WHERE id = $1`, [
+      cycle.id,
+    ]);
     expect(unbilled.differences).toEqual([
       { kind: 'cycle-usage', entity: 'cycle', id: cycle.id, expected: { unbilledCredits: 100_000 }, actual: { unbilledCredits: 99_000 } },
     ]);
@@ -146,7 +152,9 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
 
   it('reports a charge whose tax does not follow the §2 rule, and a rated cycle left without its RECURRING charge', async () => {
     const [charge] = await t.db.query(`SELECT id, amount_fen FROM charges WHERE type = 'TOPUP'`);
-    const report = await tampered(`UPDATE charges SET tax_fen = tax_fen + 1 WHERE id = $1`, `UPDATE charges SET tax_fen = tax_fen - 1 WHERE id = $1`, [charge.id]);
+    const report = await tampered(`UPDATE charges SET tax_fen = tax_fen + 1 WHERE id = $1`, `UPDATE charges SET tax_fen = tax_fen - 1 WHERE id = $1`, [
+      charge.id,
+    ]);
     expect(only(report, 'charge')).toEqual([
       { kind: 'charge', entity: 'charge', id: charge.id, expected: { taxFen: tax(500) }, actual: { taxFen: tax(500) + 1 } },
     ]);
@@ -154,8 +162,18 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     expect(only(report, 'invoice')[0]).toMatchObject({ expected: { taxFen: tax(500) }, actual: { taxFen: tax(500) + 1 } });
 
     const [cycle] = await t.db.query(`SELECT id FROM cycles WHERE subscription_id = $1 AND period = $2`, [month.ids.a1, month.lastPeriod]);
-    const missing = await tampered(`UPDATE charges SET type = 'TOPUP', cycle_id = NULL WHERE cycle_id = $1`, `UPDATE charges SET type = 'RECURRING', cycle_id = $1 WHERE type = 'TOPUP' AND amount_fen = 990`, [cycle.id]);
-    expect(only(missing, 'charge')).toContainEqual({ kind: 'charge', entity: 'cycle', id: `${cycle.id}:RECURRING`, expected: { chargeType: 'RECURRING', amountFen: 990 }, actual: null });
+    const missing = await tampered(
+      `UPDATE charges SET type = 'TOPUP', cycle_id = NULL WHERE cycle_id = $1`,
+      `UPDATE charges SET type = 'RECURRING', cycle_id = $1 WHERE type = 'TOPUP' AND amount_fen = 990`,
+      [cycle.id],
+    );
+    expect(only(missing, 'charge')).toContainEqual({
+      kind: 'charge',
+      entity: 'cycle',
+      id: `${cycle.id}:RECURRING`,
+      expected: { chargeType: 'RECURRING', amountFen: 990 },
+      actual: null,
+    });
   });
 
   it('reports a settlement batch whose file or row no longer agrees', async () => {
@@ -182,10 +200,20 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
         expected: { totalAmountFen: 21_521, sha256: createHash('sha256').update(edited).digest('hex') },
         actual: { totalAmountFen: 21_520, sha256: batch.sha256 },
       },
-      { kind: 'settlement-batch', entity: 'settlement-file', id: `${batch.id}:trailer`, expected: { trailer: `TRAILER,${batch.id},5,21521` }, actual: { trailer: `TRAILER,${batch.id},5,21520` } },
+      {
+        kind: 'settlement-batch',
+        entity: 'settlement-file',
+        id: `${batch.id}:trailer`,
+        expected: { trailer: `TRAILER,${batch.id},5,21521` },
+        actual: { trailer: `TRAILER,${batch.id},5,21520` },
+      },
     ]);
 
-    const stored = await tampered(`UPDATE settlement_batches SET record_count = 4 WHERE id = $1`, `UPDATE settlement_batches SET record_count = 5 WHERE id = $1`, [batch.id]);
+    const stored = await tampered(
+      `UPDATE settlement_batches SET record_count = 4 WHERE id = $1`,
+      `UPDATE settlement_batches SET record_count = 5 WHERE id = $1`,
+      [batch.id],
+    );
     expect(stored.differences).toEqual([
       { kind: 'settlement-batch', entity: 'settlement-batch', id: batch.id, expected: { recordCount: 5 }, actual: { recordCount: 4 } },
     ]);

@@ -23,7 +23,12 @@ describe('webhook deliveries that never succeed: failed after the last attempt, 
   const crossEighty = async () => {
     const who = line();
     await subscribe(t, accountId, 'k1', [{ subscriberId: who }], startOfThisMonth());
-    await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event(who, 'm1', 800, 0)] }).expect(202);
+    await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(gateway))
+      .send({ events: [event(who, 'm1', 800, 0)] })
+      .expect(202);
     await drainUsageQueue(t);
   };
 
@@ -42,7 +47,13 @@ describe('webhook deliveries that never succeed: failed after the last attempt, 
 
   it('records every attempt and marks the delivery failed; a replay sends it again and keeps the history', async () => {
     const url = await receiver.start();
-    const hook = (await t.http().post('/v1/webhooks').set(admin()).send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' })).body;
+    const hook = (
+      await t
+        .http()
+        .post('/v1/webhooks')
+        .set(admin())
+        .send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' })
+    ).body;
     await crossEighty();
     const failed = await settled(hook.id, 'failed');
     expect(failed.attempts.map((a: { statusCode: number; error: string }) => [a.statusCode, a.error])).toEqual([
@@ -65,7 +76,13 @@ describe('webhook deliveries that never succeed: failed after the last attempt, 
     const closed = new Receiver();
     const url = await closed.start();
     await closed.stop();
-    const hook = (await t.http().post('/v1/webhooks').set(admin()).send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' })).body;
+    const hook = (
+      await t
+        .http()
+        .post('/v1/webhooks')
+        .set(admin())
+        .send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' })
+    ).body;
     await crossEighty();
     const failed = await settled(hook.id, 'failed');
     expect(failed.attempts).toHaveLength(3);
@@ -75,7 +92,13 @@ describe('webhook deliveries that never succeed: failed after the last attempt, 
   it('replaying a pending delivery is a 409; a delivery of a deleted webhook cannot be replayed', async () => {
     const slow = new Receiver(() => 200);
     const url = await slow.start();
-    const hook = (await t.http().post('/v1/webhooks').set(admin()).send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' })).body;
+    const hook = (
+      await t
+        .http()
+        .post('/v1/webhooks')
+        .set(admin())
+        .send({ url, eventKinds: ['USAGE_80'], secret: 'a-long-enough-secret' })
+    ).body;
     await crossEighty();
     const delivered = await settled(hook.id, 'delivered');
     await t.db.query(`UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1`, [delivered.id]);

@@ -31,7 +31,12 @@ describe('webhooks: registration and signed delivery of alerts', () => {
   const crossEighty = async () => {
     const who = line();
     const sub = await subscribe(t, accountId, 'k1', [{ subscriberId: who }], startOfThisMonth());
-    await t.http().post('/v1/usage-events').set(bearer(gateway)).send({ events: [event(who, 'm1', 800, 0)] }).expect(202);
+    await t
+      .http()
+      .post('/v1/usage-events')
+      .set(bearer(gateway))
+      .send({ events: [event(who, 'm1', 800, 0)] })
+      .expect(202);
     await drainUsageQueue(t);
     return sub.id as string;
   };
@@ -133,13 +138,16 @@ describe('webhooks: registration and signed delivery of alerts', () => {
     const { r, url } = await receiver();
     const subscriptionId = await crossEighty();
     const hook = (await register({ url, eventKinds: ['USAGE_80'], secret: SECRET })).body;
-    const [row] = await t.db.query(
-      `INSERT INTO webhook_deliveries (webhook_id, alert_id) SELECT $1, id FROM alerts WHERE subscription_id = $2 RETURNING id`,
-      [hook.id, subscriptionId],
-    );
+    const [row] = await t.db.query(`INSERT INTO webhook_deliveries (webhook_id, alert_id) SELECT $1, id FROM alerts WHERE subscription_id = $2 RETURNING id`, [
+      hook.id,
+      subscriptionId,
+    ]);
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.webhookDeliveries));
     expect((await queue.getJobSchedulers()).map((s) => s.key)).toContain(SWEEP_JOB);
-    const events = new QueueEvents(QUEUES.webhookDeliveries, { connection: redisOptionsFromUrl(t.config.REDIS_URL), prefix: bullPrefix(t.config.REDIS_PREFIX) });
+    const events = new QueueEvents(QUEUES.webhookDeliveries, {
+      connection: redisOptionsFromUrl(t.config.REDIS_URL),
+      prefix: bullPrefix(t.config.REDIS_PREFIX),
+    });
     try {
       await events.waitUntilReady();
       await (await queue.add(SWEEP_JOB, {})).waitUntilFinished(events, 20000);

@@ -4,12 +4,20 @@ import { OptionalField } from '../../common/validation/presence.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'plan' }) @OptionalField() @IsString() @Length(1, 64)
+  @ApiPropertyOptional({ example: 'plan' })
+  @OptionalField()
+  @IsString()
+  @Length(1, 64)
   entity?: string;
 
-  @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128)
+  @ApiPropertyOptional()
+  @OptionalField()
+  @IsString()
+  @Length(1, 128)
   entityId?: string;
 
-  @ApiPropertyOptional() @OptionalField() @IsUUID()
+  @ApiPropertyOptional()
+  @OptionalField()
+  @IsUUID()
   actorKeyId?: string;
 }

@@ -10,13 +10,21 @@ const estimateMessage = (args: ValidationArguments) =>
     : `estimatedCredits must be an integer from 1 to ${Number.MAX_SAFE_INTEGER}`;
 
 export class AuthorizeDto {
-  @ApiProperty({ example: '8613800000000' }) @IsSubscriberId()
+  @ApiProperty({ example: '8613800000000' })
+  @IsSubscriberId()
   subscriberId: string;
 
-  @ApiProperty({ example: 'deepseek-v3' }) @IsCode()
+  @ApiProperty({ example: 'deepseek-v3' })
+  @IsCode()
   model: string;
 
-  @ApiPropertyOptional({ example: 2000, minimum: 1, nullable: true, type: Number, description: 'Credits the call is expected to cost; 1 when absent or null. Required with reserve.' })
+  @ApiPropertyOptional({
+    example: 2000,
+    minimum: 1,
+    nullable: true,
+    type: Number,
+    description: 'Credits the call is expected to cost; 1 when absent or null. Required with reserve.',
+  })
   @ValidateIf((o: AuthorizeDto) => (o.estimatedCredits !== undefined && o.estimatedCredits !== null) || o.reserve === true)
   @IsSafeInt(1, Number.MAX_SAFE_INTEGER, { message: estimateMessage })
   estimatedCredits?: number;

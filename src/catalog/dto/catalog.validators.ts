@@ -9,8 +9,7 @@ export const IsWeight = () =>
     name: 'isWeight',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && parseWeight(value) !== null,
-      defaultMessage: (args?: ValidationArguments) =>
-        `${args?.property} must be a decimal string > 0 with at most 4 fractional digits, e.g. "0.25"`,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a decimal string > 0 with at most 4 fractional digits, e.g. "0.25"`,
     },
   });
 

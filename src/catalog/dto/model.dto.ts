@@ -8,16 +8,20 @@ import { CATALOG_STATUSES, IsInstant, IsWeight } from './catalog.validators';
 const WEIGHT_DOC = 'Credits per token, a decimal string > 0 with at most 4 fractional digits';
 
 export class CreateModelDto {
-  @ApiProperty({ example: 'deepseek-v3' }) @IsCode()
+  @ApiProperty({ example: 'deepseek-v3' })
+  @IsCode()
   code: string;
 
-  @ApiProperty({ example: 'deepseek' }) @IsCode()
+  @ApiProperty({ example: 'deepseek' })
+  @IsCode()
   providerCode: string;
 
-  @ApiProperty({ example: '1', description: WEIGHT_DOC }) @IsWeight()
+  @ApiProperty({ example: '1', description: WEIGHT_DOC })
+  @IsWeight()
   inputWeight: string;
 
-  @ApiProperty({ example: '4', description: WEIGHT_DOC }) @IsWeight()
+  @ApiProperty({ example: '4', description: WEIGHT_DOC })
+  @IsWeight()
   outputWeight: string;
 
   @ApiProperty({ example: 200, description: 'What the provider charges us, fen per million input tokens' })
@@ -42,16 +46,24 @@ export class AddModelRateDto {
   @IsInstant()
   effectiveFrom: string;
 
-  @ApiPropertyOptional({ example: '1', description: WEIGHT_DOC }) @OptionalField() @IsWeight()
+  @ApiPropertyOptional({ example: '1', description: WEIGHT_DOC })
+  @OptionalField()
+  @IsWeight()
   inputWeight?: string;
 
-  @ApiPropertyOptional({ example: '3', description: WEIGHT_DOC }) @OptionalField() @IsWeight()
+  @ApiPropertyOptional({ example: '3', description: WEIGHT_DOC })
+  @OptionalField()
+  @IsWeight()
   outputWeight?: string;
 
-  @ApiPropertyOptional({ example: 200 }) @OptionalField() @IsSafeInt()
+  @ApiPropertyOptional({ example: 200 })
+  @OptionalField()
+  @IsSafeInt()
   providerInputPricePerMillionFen?: number;
 
-  @ApiPropertyOptional({ example: 600 }) @OptionalField() @IsSafeInt()
+  @ApiPropertyOptional({ example: 600 })
+  @OptionalField()
+  @IsSafeInt()
   providerOutputPricePerMillionFen?: number;
 }
 

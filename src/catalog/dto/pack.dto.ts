@@ -27,16 +27,20 @@ export class PackValidityDto {
 }
 
 export class CreatePackDto {
-  @ApiProperty({ example: 'pack-30d-20m' }) @IsCode()
+  @ApiProperty({ example: 'pack-30d-20m' })
+  @IsCode()
   code: string;
 
-  @ApiProperty({ example: '20M credits, 30 days' }) @IsName()
+  @ApiProperty({ example: '20M credits, 30 days' })
+  @IsName()
   name: string;
 
-  @ApiProperty({ example: 1500 }) @IsSafeInt()
+  @ApiProperty({ example: 1500 })
+  @IsSafeInt()
   priceFen: number;
 
-  @ApiProperty({ example: 20_000_000, minimum: 1 }) @IsSafeInt(1)
+  @ApiProperty({ example: 20_000_000, minimum: 1 })
+  @IsSafeInt(1)
   credits: number;
 
   @ApiProperty({ type: PackValidityDto, example: { kind: 'days', days: 30 } })
@@ -47,10 +51,14 @@ export class CreatePackDto {
 }
 
 export class UpdatePackDto {
-  @ApiPropertyOptional({ example: '20M credits, 30 days' }) @OptionalField() @IsName()
+  @ApiPropertyOptional({ example: '20M credits, 30 days' })
+  @OptionalField()
+  @IsName()
   name?: string;
 
-  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES }) @OptionalField() @IsIn(CATALOG_STATUSES)
+  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES })
+  @OptionalField()
+  @IsIn(CATALOG_STATUSES)
   status?: CatalogStatus;
 }
 

@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsObject,
-  Matches,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, Matches, ValidateBy, ValidateNested } from 'class-validator';
 import { NullableField, OptionalField } from '../../common/validation/presence.validators';
 import { CODE_PATTERN, IsCode, IsName, IsSafeInt } from '../../common/validation/text.validators';
 import { CatalogStatus } from '../entities/model.entity';
@@ -58,19 +48,24 @@ const ModelSelection = () =>
   });
 
 export class CreatePlanDto {
-  @ApiProperty({ example: 'family-5' }) @IsCode()
+  @ApiProperty({ example: 'family-5' })
+  @IsCode()
   code: string;
 
-  @ApiProperty({ example: 'Family 5 lines' }) @IsName()
+  @ApiProperty({ example: 'Family 5 lines' })
+  @IsName()
   name: string;
 
-  @ApiProperty({ example: 'family', enum: PLAN_KINDS }) @IsIn(PLAN_KINDS)
+  @ApiProperty({ example: 'family', enum: PLAN_KINDS })
+  @IsIn(PLAN_KINDS)
   kind: PlanKind;
 
-  @ApiProperty({ example: 2990 }) @IsSafeInt()
+  @ApiProperty({ example: 2990 })
+  @IsSafeInt()
   monthlyFeeFen: number;
 
-  @ApiProperty({ example: 40_000_000 }) @IsSafeInt()
+  @ApiProperty({ example: 40_000_000 })
+  @IsSafeInt()
   allowanceCredits: number;
 
   @ApiProperty({ example: ['*'], type: [String], description: 'Model codes, or ["*"] for every model' })
@@ -87,19 +82,29 @@ export class CreatePlanDto {
   @DependsOnSiblings('maxMembersOfKind', (v, dto) => dto.kind !== 'personal' || v === 1, 'maxMembers must be 1 for a personal plan')
   maxMembers: number;
 
-  @ApiProperty({ type: OverageDto }) @IsObject() @ValidateNested() @Type(() => OverageDto)
+  @ApiProperty({ type: OverageDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OverageDto)
   overage: OverageDto;
 
-  @ApiProperty({ type: RolloverDto }) @IsObject() @ValidateNested() @Type(() => RolloverDto)
+  @ApiProperty({ type: RolloverDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RolloverDto)
   rollover: RolloverDto;
 }
 
 /** Only the label and the sale status change; commercial terms are refused with a 409 before validation. */
 export class UpdatePlanDto {
-  @ApiPropertyOptional({ example: 'Family 5 lines (2026)' }) @OptionalField() @IsName()
+  @ApiPropertyOptional({ example: 'Family 5 lines (2026)' })
+  @OptionalField()
+  @IsName()
   name?: string;
 
-  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES }) @OptionalField() @IsIn(CATALOG_STATUSES)
+  @ApiPropertyOptional({ example: 'retired', enum: CATALOG_STATUSES })
+  @OptionalField()
+  @IsIn(CATALOG_STATUSES)
   status?: CatalogStatus;
 }
 

@@ -24,5 +24,4 @@ export class ImmutableTermsGuard implements CanActivate {
   }
 }
 
-export const RejectImmutableTerms = (terms: ImmutableTerms) =>
-  applyDecorators(SetMetadata(IMMUTABLE_TERMS_KEY, terms), UseGuards(ImmutableTermsGuard));
+export const RejectImmutableTerms = (terms: ImmutableTerms) => applyDecorators(SetMetadata(IMMUTABLE_TERMS_KEY, terms), UseGuards(ImmutableTermsGuard));

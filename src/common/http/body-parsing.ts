@@ -12,7 +12,10 @@ export const MAX_BODY_DEPTH = 64;
 /** Every 400 names what is wrong; the path is "" because the body as a whole is. */
 function send(res: Response, status: number, detail: string): void {
   const errors = status === 400 ? [{ path: '', message: detail }] : undefined;
-  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, detail, errors ? { errors } : {})));
+  res
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem(status, detail, errors ? { errors } : {})));
 }
 
 /** A request that carries a body must say it is JSON; anything else is 415, not a confusing 400. */

@@ -46,8 +46,7 @@ export class ProblemFilter implements ExceptionFilter {
   private fromHttp(exception: HttpException): Problem {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const message =
-      typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
     const checks = typeof response === 'object' ? (response as { details?: unknown }).details : undefined;
     if (status === 503 && checks) return problem(503, 'A dependency is unavailable', { code: 'UNHEALTHY', checks });

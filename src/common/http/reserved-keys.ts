@@ -13,7 +13,10 @@ export function refuseReservedKeys(req: Request, res: Response, next: NextFuncti
   const path = reservedKeyPath(req.body);
   if (path === null) return next();
   const message = `${path} uses a reserved name (__proto__, constructor or prototype) as a field name`;
-  res.status(400).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(400, message, { code: 'VALIDATION_FAILED', errors: [{ path, message }] })));
+  res
+    .status(400)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem(400, message, { code: 'VALIDATION_FAILED', errors: [{ path, message }] })));
 }
 
 /** The path of the first reserved key in a parsed JSON value, or null. Iterative: depth costs no stack. */

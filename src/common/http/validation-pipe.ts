@@ -25,7 +25,7 @@ class StorableTextValidationPipe extends ValidationPipe {
 }
 
 function refuseUnsafeText(value: unknown, metadata: ArgumentMetadata): void {
-  const prefix = metadata.type === 'body' ? '' : metadata.data ?? '';
+  const prefix = metadata.type === 'body' ? '' : (metadata.data ?? '');
   const list = unsafeTextPaths(value, prefix);
   if (list.length === 0) return;
   const detail = list.length === 1 ? list[0].message : `${list.length} fields are invalid`;

@@ -15,7 +15,9 @@ export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionCo
   if (key === undefined) return null;
   if (!KEY_PATTERN.test(key)) throw new BadInputProblem('Idempotency-Key', 'Idempotency-Key must be 1..255 printable characters');
   const scope = `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
-  const fingerprint = createHash('sha256').update(canonicalJson({ params: req.params, body: req.body ?? null })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(canonicalJson({ params: req.params, body: req.body ?? null }))
+    .digest('hex');
   return { scope, key, fingerprint };
 });
 

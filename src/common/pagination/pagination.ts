@@ -39,11 +39,7 @@ export interface KeysetOrder<T> {
  * Keyset pagination: stable under concurrent inserts, no OFFSET scans. Timestamps are stored with
  * millisecond precision so that a cursor made from a JS Date matches the stored value exactly.
  */
-export async function paginate<T extends ObjectLiteral & { id: string }>(
-  qb: SelectQueryBuilder<T>,
-  query: PageQuery,
-  order: KeysetOrder<T>,
-): Promise<Page<T>> {
+export async function paginate<T extends ObjectLiteral & { id: string }>(qb: SelectQueryBuilder<T>, query: PageQuery, order: KeysetOrder<T>): Promise<Page<T>> {
   const limit = query.limit ?? 50;
   const dir = order.direction ?? 'DESC';
   const idColumn = `${qb.alias}.id`;
@@ -52,7 +48,11 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     const op = dir === 'DESC' ? '<' : '>';
     qb.andWhere(`(${order.column}, ${idColumn}) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: id });
   }
-  const rows = await qb.orderBy(order.column, dir).addOrderBy(idColumn, dir).limit(limit + 1).getMany();
+  const rows = await qb
+    .orderBy(order.column, dir)
+    .addOrderBy(idColumn, dir)
+    .limit(limit + 1)
+    .getMany();
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last ? encodeKeyset(order.key(last), last.id) : null };

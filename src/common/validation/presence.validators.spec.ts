@@ -11,7 +11,10 @@ class Probe {
   @OptionalNullableField() @IsInt() either?: number | null;
 }
 
-const failing = (body: object) => validateSync(plainToInstance(Probe, body)).map((e) => e.property).sort();
+const failing = (body: object) =>
+  validateSync(plainToInstance(Probe, body))
+    .map((e) => e.property)
+    .sort();
 
 describe('presence of request fields', () => {
   it('optional: may be left out, but null is refused like any wrong value', () => {
@@ -36,8 +39,11 @@ describe('presence of request fields', () => {
     expect(files.length).toBeGreaterThan(15);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     for (const f of files) require(join(src, f));
-    const offenders = (getMetadataStorage() as unknown as { validationMetadatas: Map<Function, { name?: string; propertyName: string }[]> }).validationMetadatas;
-    const named = [...offenders.entries()].flatMap(([target, list]) => list.filter((m) => m.name === 'isOptional').map((m) => `${target.name}.${m.propertyName}`));
+    const offenders = (getMetadataStorage() as unknown as { validationMetadatas: Map<Function, { name?: string; propertyName: string }[]> })
+      .validationMetadatas;
+    const named = [...offenders.entries()].flatMap(([target, list]) =>
+      list.filter((m) => m.name === 'isOptional').map((m) => `${target.name}.${m.propertyName}`),
+    );
     expect(named).toEqual([]);
   });
 });

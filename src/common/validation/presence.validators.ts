@@ -18,7 +18,11 @@ const notNull = () =>
   });
 
 /** May be left out; when present (null included) it must pass the field's checks. */
-export const OptionalField = () => applyDecorators(ValidateIf((_o: object, v: unknown) => v !== undefined), notNull());
+export const OptionalField = () =>
+  applyDecorators(
+    ValidateIf((_o: object, v: unknown) => v !== undefined),
+    notNull(),
+  );
 
 /** Required, but may be null ("none"): only for fields documented as nullable, such as a plan's capFen. */
 export const NullableField = () => ValidateIf((_o: object, v: unknown) => v !== null);

@@ -5,7 +5,7 @@ import { FieldError } from '../http/problem';
  * both), so a request carrying them would fail half-way through its writes. They are refused up
  * front, in every string and every object key of a body, query or path, wherever it is nested.
  */
- 
+
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export const hasUnsafeText = (text: string): boolean => UNSAFE.test(text);

@@ -19,10 +19,14 @@ export const IsBillingPeriod = () =>
   });
 
 export class InvoiceFilter {
-  @ApiPropertyOptional({ example: '2026-11' }) @OptionalField() @IsBillingPeriod()
+  @ApiPropertyOptional({ example: '2026-11' })
+  @OptionalField()
+  @IsBillingPeriod()
   period?: string;
 
-  @ApiPropertyOptional() @OptionalField() @IsUUID()
+  @ApiPropertyOptional()
+  @OptionalField()
+  @IsUUID()
   accountId?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'only invoices whose updatedAt is at or after this instant' })

@@ -4,7 +4,8 @@ import { PageQuery } from '../../common/pagination/pagination';
 import { ClosedAs, ReservationRow } from '../reservations.repository';
 
 export class ReservationFilter {
-  @ApiProperty({ format: 'uuid', description: 'The subscription whose open holds are listed' }) @IsUUID()
+  @ApiProperty({ format: 'uuid', description: 'The subscription whose open holds are listed' })
+  @IsUUID()
   subscriptionId: string;
 }
 

@@ -5,10 +5,12 @@ import { IsReason } from '../../common/validation/text.validators';
 import { BatchStatus, SettlementBatch } from '../entities/settlement-batch.entity';
 
 export class RejectionDto {
-  @ApiProperty({ description: 'recordId of the file = charge id' }) @IsUUID()
+  @ApiProperty({ description: 'recordId of the file = charge id' })
+  @IsUUID()
   recordId: string;
 
-  @ApiProperty({ example: 'Subscriber line closed' }) @IsReason()
+  @ApiProperty({ example: 'Subscriber line closed' })
+  @IsReason()
   reason: string;
 }
 

@@ -8,7 +8,9 @@ export class ProviderStatementQuery {
   @IsBillingPeriod()
   period: string;
 
-  @ApiPropertyOptional({ example: 'deepseek' }) @OptionalField() @IsCode()
+  @ApiPropertyOptional({ example: 'deepseek' })
+  @OptionalField()
+  @IsCode()
   provider?: string;
 }
 

@@ -6,7 +6,6 @@ import { IsInstant } from '../../common/validation/instant.validator';
 import { IsCode, IsSafeInt, IsSubscriberId } from '../../common/validation/text.validators';
 import { PageQuery } from '../../common/pagination/pagination';
 
-
 export class MemberInput {
   @ApiProperty({ example: '8613800000000' })
   @IsSubscriberId()
@@ -47,9 +46,13 @@ export class ChangePlanDto {
 }
 
 export class SubscriptionQuery extends PageQuery {
-  @ApiPropertyOptional() @OptionalField() @IsUUID()
+  @ApiPropertyOptional()
+  @OptionalField()
+  @IsUUID()
   accountId?: string;
 
-  @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
+  @ApiPropertyOptional({ example: '8613800000000' })
+  @OptionalField()
+  @IsSubscriberId()
   subscriberId?: string;
 }

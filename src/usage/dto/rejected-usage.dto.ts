@@ -6,10 +6,14 @@ import { IsSubscriberId } from '../../common/validation/text.validators';
 import { REJECTED_USAGE_REASONS, RejectedUsageReason } from '../rejection-reason';
 
 export class RejectedUsageFilter {
-  @ApiPropertyOptional({ enum: REJECTED_USAGE_REASONS }) @OptionalField() @IsIn(REJECTED_USAGE_REASONS)
+  @ApiPropertyOptional({ enum: REJECTED_USAGE_REASONS })
+  @OptionalField()
+  @IsIn(REJECTED_USAGE_REASONS)
   reason?: RejectedUsageReason;
 
-  @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
+  @ApiPropertyOptional({ example: '8613800000000' })
+  @OptionalField()
+  @IsSubscriberId()
   subscriberId?: string;
 }
 

@@ -55,25 +55,35 @@ const IsStorableText = () =>
 
 /** One usage event as the gateway sends it (also the payload shape of queue jobs). */
 export class UsageEventDto {
-  @ApiProperty({ example: 'gw-01JD3X9Q7T5S' }) @IsEventId()
+  @ApiProperty({ example: 'gw-01JD3X9Q7T5S' })
+  @IsEventId()
   eventId: string;
 
-  @ApiProperty({ example: '8613800000000' }) @IsSubscriberId()
+  @ApiProperty({ example: '8613800000000' })
+  @IsSubscriberId()
   subscriberId: string;
 
-  @ApiProperty({ example: 'deepseek-v3' }) @IsCode()
+  @ApiProperty({ example: 'deepseek-v3' })
+  @IsCode()
   model: string;
 
-  @ApiProperty({ example: 1200, maximum: MAX_EVENT_TOKENS }) @IsSafeInt(0, MAX_EVENT_TOKENS)
+  @ApiProperty({ example: 1200, maximum: MAX_EVENT_TOKENS })
+  @IsSafeInt(0, MAX_EVENT_TOKENS)
   inputTokens: number;
 
-  @ApiProperty({ example: 350, maximum: MAX_EVENT_TOKENS }) @IsSafeInt(0, MAX_EVENT_TOKENS)
+  @ApiProperty({ example: 350, maximum: MAX_EVENT_TOKENS })
+  @IsSafeInt(0, MAX_EVENT_TOKENS)
   outputTokens: number;
 
-  @ApiProperty({ example: '2026-11-03T08:15:00+08:00' }) @IsInstant()
+  @ApiProperty({ example: '2026-11-03T08:15:00+08:00' })
+  @IsInstant()
   occurredAt: string;
 
-  @ApiPropertyOptional() @OptionalField() @IsString() @Length(1, 128) @IsStorableText()
+  @ApiPropertyOptional()
+  @OptionalField()
+  @IsString()
+  @Length(1, 128)
+  @IsStorableText()
   requestId?: string;
 
   @ApiPropertyOptional({
@@ -82,11 +92,21 @@ export class UsageEventDto {
       'The reservationId returned by POST /v1/authorize with reserve: true for this call. When the event is recorded, ' +
       'its actual credits are charged and that hold ends; an unknown, closed or foreign id settles nothing.',
   })
-  @OptionalField() @IsString() @Length(1, 128) @IsStorableText()
+  @OptionalField()
+  @IsString()
+  @Length(1, 128)
+  @IsStorableText()
   reservationId?: string;
 
-  @ApiPropertyOptional({ type: Object, example: { app: 'chat' }, description: `At most ${MAX_METADATA_BYTES} bytes as JSON, nested at most ${MAX_METADATA_DEPTH} levels` })
-  @OptionalField() @IsObject() @IsSmallJson() @IsStorableJson()
+  @ApiPropertyOptional({
+    type: Object,
+    example: { app: 'chat' },
+    description: `At most ${MAX_METADATA_BYTES} bytes as JSON, nested at most ${MAX_METADATA_DEPTH} levels`,
+  })
+  @OptionalField()
+  @IsObject()
+  @IsSmallJson()
+  @IsStorableJson()
   metadata?: Record<string, unknown>;
 }
 

@@ -6,26 +6,37 @@ import { IsInstant } from '../../common/validation/instant.validator';
 import { IsCode, IsSubscriberId } from '../../common/validation/text.validators';
 
 export class UsageFilter {
-  @ApiPropertyOptional({ example: '8613800000000' }) @OptionalField() @IsSubscriberId()
+  @ApiPropertyOptional({ example: '8613800000000' })
+  @OptionalField()
+  @IsSubscriberId()
   subscriberId?: string;
 
-  @ApiPropertyOptional() @OptionalField() @IsUUID()
+  @ApiPropertyOptional()
+  @OptionalField()
+  @IsUUID()
   subscriptionId?: string;
 
-  @ApiPropertyOptional({ example: 'deepseek-v3' }) @OptionalField() @IsCode()
+  @ApiPropertyOptional({ example: 'deepseek-v3' })
+  @OptionalField()
+  @IsCode()
   model?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00+08:00', description: 'occurredAt at or after' }) @OptionalField() @IsInstant()
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00+08:00', description: 'occurredAt at or after' })
+  @OptionalField()
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'occurredAt before' }) @OptionalField() @IsInstant()
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00', description: 'occurredAt before' })
+  @OptionalField()
+  @IsInstant()
   to?: string;
 }
 
 export class UsageQuery extends IntersectionType(PageQuery, UsageFilter) {}
 
 export class UsageSummaryQuery extends UsageFilter {
-  @ApiProperty({ enum: ['model', 'day'] }) @IsIn(['model', 'day'])
+  @ApiProperty({ enum: ['model', 'day'] })
+  @IsIn(['model', 'day'])
   groupBy: 'model' | 'day';
 }
 

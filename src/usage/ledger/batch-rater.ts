@@ -42,7 +42,14 @@ export class BatchRater {
     const credits = eventCredits(event.inputTokens, event.outputTokens, rate.inputWeightScaled, rate.outputWeightScaled);
     const cycle = state.cycle;
     const at = cycle && cycle.startAt.getTime() > event.occurredAt.getTime() ? cycle.startAt : event.occurredAt;
-    const rated = rateUsage({ credits, buckets: state.buckets, at, overage: overageTerms(state.plan), overageCreditsSoFar: state.overageSoFar, billable: cycle !== null });
+    const rated = rateUsage({
+      credits,
+      buckets: state.buckets,
+      at,
+      overage: overageTerms(state.plan),
+      overageCreditsSoFar: state.overageSoFar,
+      billable: cycle !== null,
+    });
     this.apply(state, rated.draws);
     state.overageSoFar += rated.overageCredits;
     if (cycle) this.addCycleTotals(cycle.id, rated.overageCredits, rated.unbilledCredits);

@@ -88,7 +88,13 @@ export async function lockAndLoadStates(em: EntityManager, ids: string[], from: 
 function toState(r: StateRow): SubscriptionState {
   const sub = subscriptionFromRow(r);
   const cycle = r.current_cycle_id
-    ? ({ id: r.current_cycle_id, startAt: r.c_start!, endAt: r.c_end!, planCode: r.c_plan!, overageCredits: dbInt(r.c_overage, 'cycle overage_credits') } as Cycle)
+    ? ({
+        id: r.current_cycle_id,
+        startAt: r.c_start!,
+        endAt: r.c_end!,
+        planCode: r.c_plan!,
+        overageCredits: dbInt(r.c_overage, 'cycle overage_credits'),
+      } as Cycle)
     : null;
   const plan = {
     code: r.p_code,

@@ -30,9 +30,24 @@ export interface RejectedRow {
 
 /** The ledger columns a batch writes, with their types, in insert order. */
 const LEDGER_COLUMNS = [
-  'event_id text', 'occurred_at timestamptz', 'subscription_id uuid', 'subscriber_id text', 'cycle_id uuid', 'model_code text',
-  'rate_id uuid', 'input_tokens bigint', 'output_tokens bigint', 'credits bigint', 'bucket_credits bigint', 'overage_credits bigint',
-  'unbilled_credits bigint', 'draws jsonb', 'late boolean', 'request_id text', 'reservation_id text', 'metadata jsonb',
+  'event_id text',
+  'occurred_at timestamptz',
+  'subscription_id uuid',
+  'subscriber_id text',
+  'cycle_id uuid',
+  'model_code text',
+  'rate_id uuid',
+  'input_tokens bigint',
+  'output_tokens bigint',
+  'credits bigint',
+  'bucket_credits bigint',
+  'overage_credits bigint',
+  'unbilled_credits bigint',
+  'draws jsonb',
+  'late boolean',
+  'request_id text',
+  'reservation_id text',
+  'metadata jsonb',
 ];
 
 /**

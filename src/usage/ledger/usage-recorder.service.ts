@@ -81,7 +81,11 @@ export class UsageRecorder {
     }
     const rates = new ModelRateBook(await this.modelRates.ratesOf([...new Set(placed.map((p) => p.event.model))], em));
     const from = placed.length && placed[0].event.occurredAt.getTime() < now.getTime() ? placed[0].event.occurredAt : now;
-    const states = await lockAndLoadStates(em, placed.map((p) => p.subscriptionId), from);
+    const states = await lockAndLoadStates(
+      em,
+      placed.map((p) => p.subscriptionId),
+      from,
+    );
     const rater = new BatchRater(em, this.debits, this.roller, rates, states, now);
     for (const { event, subscriptionId } of placed) {
       const outcome = await rater.rate(event, subscriptionId);
@@ -93,12 +97,21 @@ export class UsageRecorder {
     await this.holds.settle(em, settlementsOf(rater.ledgerRows), now);
     await this.debits.addMemberUsage(em, rater.memberUsage);
     const touched = new Set(rater.ledgerRows.map((r) => r.subscriptionId));
-    await this.alerts.afterUsage(em, [...touched].filter((id) => mayAlert(rater.stateOf(id)!, now)), now);
+    await this.alerts.afterUsage(
+      em,
+      [...touched].filter((id) => mayAlert(rater.stateOf(id)!, now)),
+      now,
+    );
     await this.repo.insertRejected(em, rejected);
     // A conflicting body never owns its eventId: only the owner's own rejections mark the id.
     const ownRejections = rejected.filter((r) => r.reason !== 'DUPLICATE_CONFLICT').map((r) => r.event.eventId);
     await this.repo.setOutcome(em, ownRejections, 'rejected');
-    if (retry) await this.repo.setOutcome(em, rater.ledgerRows.map((r) => r.event.eventId), 'recorded');
+    if (retry)
+      await this.repo.setOutcome(
+        em,
+        rater.ledgerRows.map((r) => r.event.eventId),
+        'recorded',
+      );
     result.recorded = rater.ledgerRows.length;
     result.rejected = rejected.length;
     return result;
@@ -118,7 +131,10 @@ export class UsageRecorder {
   ): Promise<UsageEvent[]> {
     const groups = new Map<string, UsageEvent[]>();
     for (const e of events) groups.set(e.eventId, [...(groups.get(e.eventId) ?? []), e]);
-    const { claimed, existing } = await this.repo.claimEventIds(em, [...groups.values()].map((g) => g[0]));
+    const { claimed, existing } = await this.repo.claimEventIds(
+      em,
+      [...groups.values()].map((g) => g[0]),
+    );
     const fresh: UsageEvent[] = [];
     for (const [id, bodies] of groups) {
       const ownerHash = claimed.has(id) ? bodies[0].bodyHash : existing.get(id)!.bodyHash;
