@@ -144,6 +144,25 @@ describe('usage batch validation', () => {
     }
   });
 
+  it('keeps metadata exactly as sent on both paths, even keys class-transformer would rewrite', () => {
+    const base = { eventId: 'e-1', subscriberId: '0', model: 'a', inputTokens: 0, outputTokens: 0, occurredAt: '2000-01-01T00:00:00.000Z' };
+    const metadata = { '': { toString: null }, list: [{ valueOf: null }] };
+    expectSameVerdict({ events: [{ ...base, metadata }] });
+    // An event the fast path declines (an odd requestId) goes through class-validator: metadata unchanged.
+    const check = checkUsageBatch({ events: [{ ...base, requestId: 'é', metadata }] });
+    expect(check.ok && check.batch.events[0].metadata).toEqual(metadata);
+  });
+
+  it('takes any JSON key in metadata on both paths, even one class-transformer cannot walk', () => {
+    const base = { eventId: 'e-1', subscriberId: '0', model: 'a', inputTokens: 0, outputTokens: 0, occurredAt: '2000-01-01T00:00:00.000Z' };
+    const fast = JSON.parse('{"events":[' + JSON.stringify(base).replace(/}$/, ',"metadata":{"x":{"constructor":1}}}') + ']}');
+    const slow = JSON.parse('{"events":[' + JSON.stringify({ ...base, requestId: 'é' }).replace(/}$/, ',"metadata":{"x":{"constructor":1}}}') + ']}');
+    for (const raw of [fast, slow]) {
+      const check = checkUsageBatch(raw, 'job');
+      expect(check.ok && JSON.stringify(check.batch.events[0].metadata)).toBe('{"x":{"constructor":1}}');
+    }
+  });
+
   it('never accepts what class-validator refuses, and accepts it unchanged', () => {
     fc.assert(
       fc.property(anyBatch, (raw) => {

@@ -37,9 +37,28 @@ export function checkUsageBatch(data: unknown, source: UsageBatchSource = 'reque
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, errors: [{ path: 'events', message: 'the batch must be a JSON object with an events array' }] };
   }
-  const batch = plainToInstance(dto, data, { enableImplicitConversion: false });
+  const batch = toInstanceKeepingMetadata(dto, data);
   const errors = validateSync(batch as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   return errors.length === 0 ? { ok: true, batch } : { ok: false, errors: flattenValidationErrors(errors) };
+}
+
+/**
+ * class-transformer walks every nested object, rewrites some keys (`toString`) and throws on others
+ * (`constructor`), although metadata is free-form JSON that jsonb stores as it is. So metadata is
+ * held out of the transformation and put back untouched before validation: the batch is the same
+ * whichever path validated it, and its body hash with it.
+ */
+function toInstanceKeepingMetadata(dto: typeof UsageBatchDto, data: object): UsageBatchDto {
+  const events = (data as { events?: unknown }).events;
+  if (!Array.isArray(events)) return plainToInstance(dto, data, { enableImplicitConversion: false });
+  const held = events.map((e) => (isPlainObject(e) && typeof e.metadata === 'object' && e.metadata !== null ? e.metadata : undefined));
+  const shell = { ...data, events: events.map((e, i) => (held[i] === undefined ? e : { ...(e as object), metadata: {} })) };
+  const batch = plainToInstance(dto, shell, { enableImplicitConversion: false });
+  held.forEach((metadata, i) => {
+    const event = Array.isArray(batch.events) ? (batch.events[i] as UsageEventDto | undefined) : undefined;
+    if (metadata !== undefined && event && typeof event === 'object') event.metadata = metadata as Record<string, unknown>;
+  });
+  return batch;
 }
 
 const EVENT_FIELDS = new Set<string>([

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Length, ValidateBy, ValidateNested } from 'class-validator';
 import { OptionalField } from '../../common/validation/presence.validators';
 import { IsCode, IsEventId, IsSafeInt, IsSubscriberId } from '../../common/validation/text.validators';
@@ -107,6 +107,9 @@ export class UsageEventDto {
   @IsObject()
   @IsSmallJson()
   @IsStorableJson()
+  // Kept exactly as sent: class-transformer would rewrite keys such as `toString` inside it, and the
+  // body hash (and so duplicate detection) must not depend on which validation path a batch took.
+  @Transform(({ obj }) => (obj as { metadata?: unknown }).metadata, { toClassOnly: true })
   metadata?: Record<string, unknown>;
 }
 
