@@ -51,8 +51,9 @@ export function checkUsageBatch(data: unknown, source: UsageBatchSource = 'reque
 function toInstanceKeepingMetadata(dto: typeof UsageBatchDto, data: object): UsageBatchDto {
   const events = (data as { events?: unknown }).events;
   if (!Array.isArray(events)) return plainToInstance(dto, data, { enableImplicitConversion: false });
-  const held = events.map((e) => (isPlainObject(e) && typeof e.metadata === 'object' && e.metadata !== null ? e.metadata : undefined));
-  const shell = { ...data, events: events.map((e, i) => (held[i] === undefined ? e : { ...(e as object), metadata: {} })) };
+  const list: unknown[] = events;
+  const held = list.map((e) => (isPlainObject(e) && typeof e.metadata === 'object' && e.metadata !== null ? e.metadata : undefined));
+  const shell = { ...data, events: list.map((e, i) => (held[i] === undefined ? e : { ...(e as object), metadata: {} })) };
   const batch = plainToInstance(dto, shell, { enableImplicitConversion: false });
   held.forEach((metadata, i) => {
     const event = Array.isArray(batch.events) ? (batch.events[i] as UsageEventDto | undefined) : undefined;
