@@ -262,6 +262,13 @@ export class AppConfig {
   @Min(100)
   @Max(60000)
   USAGE_ENQUEUE_TIMEOUT_MS = 2000;
+
+  /** A usage job whose attempts are spent by an outage (never by its events) waits this long, then tries again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  USAGE_DEFER_MS = 5000;
 }
 
 export class ConfigError extends Error {}

@@ -1,11 +1,15 @@
 import { ChildProcess } from 'node:child_process';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
+import { QUEUES } from '../../src/queue/queue-names';
+import { USAGE_BATCH_JOB } from '../../src/usage/usage-job';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { SubscriptionsService } from '../../src/subscriptions/subscriptions.service';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { TEST_PG_URL } from '../support/test-env';
-import { drainUsageQueue } from '../support/usage';
+import { drainUsageQueue, event } from '../support/usage';
 import { spawnWorker, stopProcess } from '../support/worker-process';
 import { expectBucketsMatchLedger, expectEveryAcceptedEventRecordedOnce, expectVerifierFindsNothing } from '../support/accepted-events';
 import { IngestLoad, until } from '../support/ingest-load';
@@ -30,10 +34,11 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
   const terminate = async (): Promise<number> =>
     (await admin.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName]))
       .rows[0].n;
-  const outage = async (ms: number) => {
+  const outage = async (ms: number, during?: () => Promise<void>) => {
     await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
     try {
       await terminate();
+      await during?.();
       await new Promise((r) => setTimeout(r, ms));
     } finally {
       await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
@@ -45,7 +50,7 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
     dbName = new URL(t.config.DATABASE_URL).pathname.slice(1);
     admin = new Client({ connectionString: TEST_PG_URL });
     await admin.connect();
-    worker = spawnWorker(t, { RATING_CHUNK_SIZE: '40', RATING_SLICE_SIZE: '5', WORKER_CONCURRENCY: '2' });
+    worker = spawnWorker(t, { RATING_CHUNK_SIZE: '40', RATING_SLICE_SIZE: '5', WORKER_CONCURRENCY: '2', USAGE_DEFER_MS: '1000' });
     await createModel(t, 'm1');
     await createPlan(t, { code: 'solo', monthlyFeeFen: FEE_FEN });
     for (let i = 0; i < 10; i++) await subscribe(t, await createAccount(t), 'solo', [{ subscriberId: `86139200000${i}` }]);
@@ -87,6 +92,25 @@ describe('fault: PostgreSQL connections terminated and the database unavailable'
     process.stdout.write(
       `postgres-ingest: ${load.sent.size} events sent, ${load.accepted.size} accepted, ${terminated} connections terminated + a 2 s outage, statuses ${JSON.stringify(load.statuses)}\n`,
     );
+  }, 90_000);
+
+  it('a job whose attempts an outage spends waits for the database instead of failing', async () => {
+    // A direct producer's job with a single attempt, processed while the database refuses connections.
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.usageEvents));
+    const events = Array.from({ length: 5 }, (_, i) => event(`86139200000${i}`, 'm1', 10, 1));
+    // The worker is up and taking jobs before the outage begins.
+    const warmup = await queue.add(USAGE_BATCH_JOB, { events: [event('861392000000', 'm1', 1, 1)] });
+    await until(async () => (await warmup.getState()) === 'completed', 30_000, 'the worker to take a job');
+    let job: Job | undefined;
+    await outage(3000, async () => {
+      job = await queue.add(USAGE_BATCH_JOB, { events }, { attempts: 1 });
+    });
+    await until(async () => (await job!.getState()) === 'completed', 60_000, 'the deferred job to complete');
+    await expectEveryAcceptedEventRecordedOnce(
+      t.db,
+      events.map((e) => e.eventId),
+    );
+    expect(await queue.getFailedCount()).toBe(0);
   }, 90_000);
 
   it('during a bill run: every closed cycle is charged exactly its fee, once', async () => {
