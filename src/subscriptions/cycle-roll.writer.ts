@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Subscription } from './entities/subscription.entity';
 import type { CycleTerms } from './cycle-roller.service';
+import { subscriptionSourcesOf } from './subscription-lifecycle';
 
 export interface NextCycle {
   sub: Subscription;
@@ -70,8 +71,9 @@ export class CycleRollWriter {
        m AS (
          UPDATE members m SET removed_at = GREATEST(m.added_at, x.at) FROM x WHERE m.subscription_id = x.id AND m.removed_at IS NULL
        )
-       UPDATE subscriptions s SET status = 'ended', ended_at = x.at, current_cycle_id = NULL, updated_at = now() FROM x WHERE s.id = x.id`,
-      [ends.map((e) => e.sub.id), ends.map((e) => e.at.toISOString())],
+       UPDATE subscriptions s SET status = 'ended', ended_at = x.at, current_cycle_id = NULL, updated_at = now()
+         FROM x WHERE s.id = x.id AND s.status = ANY($3)`,
+      [ends.map((e) => e.sub.id), ends.map((e) => e.at.toISOString()), subscriptionSourcesOf('end')],
     );
     for (const e of ends) Object.assign(e.sub, { status: 'ended', endedAt: e.at, currentCycleId: null });
   }

@@ -1,12 +1,13 @@
 import { ConflictProblem } from '../common/http/domain.exception';
 import { SubscriptionStatus } from './entities/subscription.entity';
 
-export type SubscriptionAction = 'changePlan' | 'cancel' | 'terminate' | 'suspend' | 'resume' | 'addMember' | 'removeMember' | 'topUp';
+export type SubscriptionAction = 'changePlan' | 'cancel' | 'terminate' | 'suspend' | 'resume' | 'addMember' | 'removeMember' | 'topUp' | 'end';
 
 /**
  * The one table of legal lifecycle steps: for each action, the states it may start from and the
- * state it leads to. Anything not listed is a 409 naming the current state. The roll's own step
- * (cancelled → ended at the cycle's end) is not an API action and lives in the CycleRoller.
+ * state it leads to. Anything not listed is a 409 naming the current state. `end` is the write that
+ * ends a subscription, set-wise: the roll's step (cancelled → ended at the cycle's end) and the
+ * terminate action both go through it.
  */
 const TRANSITIONS: Record<SubscriptionAction, Partial<Record<SubscriptionStatus, SubscriptionStatus>>> = {
   changePlan: { active: 'active', suspended: 'suspended' },
@@ -17,6 +18,7 @@ const TRANSITIONS: Record<SubscriptionAction, Partial<Record<SubscriptionStatus,
   addMember: { active: 'active', suspended: 'suspended' },
   removeMember: { active: 'active', suspended: 'suspended', cancelled: 'cancelled' },
   topUp: { active: 'active' },
+  end: { active: 'ended', suspended: 'ended', cancelled: 'ended' },
 };
 
 export function nextStatus(current: SubscriptionStatus, action: SubscriptionAction): SubscriptionStatus {
@@ -29,4 +31,9 @@ export function nextStatus(current: SubscriptionStatus, action: SubscriptionActi
 
 function describe(action: SubscriptionAction): string {
   return action.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}
+
+/** The states `action` may start from, for set-wise updates. */
+export function subscriptionSourcesOf(action: SubscriptionAction): SubscriptionStatus[] {
+  return Object.keys(TRANSITIONS[action]) as SubscriptionStatus[];
 }
