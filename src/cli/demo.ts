@@ -21,6 +21,7 @@ import { TopupsService } from '../topups/topups.service';
 import { UsageRecorder } from '../usage/ledger/usage-recorder.service';
 import { simulateMonth, DemoLine } from './demo-usage';
 import { dbInt } from '../database/db-integer';
+import { Verifier } from '../verification/verifier.service';
 
 /**
  * The main job, end to end on a fresh database: migrations, the seed catalog, customers sold
@@ -155,6 +156,8 @@ async function printSummary(ctx: INestApplicationContext, s: Record<string, unkn
           sha256: settlement.sha256,
         }
       : null,
+    // Every balance, counter, charge, invoice and the settlement file recomputed from its source.
+    verification: (await ctx.get(Verifier).run()).summary,
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }
