@@ -20,14 +20,7 @@ export interface ReservationRow {
   settledEventId: string | null;
 }
 
-export interface NewHold {
-  subscriptionId: string;
-  subscriberId: string;
-  model: string;
-  credits: number;
-  createdAt: Date;
-  expiresAt: Date;
-}
+export type NewHold = Pick<ReservationRow, 'subscriptionId' | 'subscriberId' | 'model' | 'credits' | 'createdAt' | 'expiresAt'>;
 
 /** A recorded usage event that names a reservation: it settles that hold if the hold is its subscription's. */
 export interface Settlement {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeUnstorable } from '../common/validation/storable-text';
 
 /** A rejected-usage row for an event that cannot be recorded as sent. */
 export interface UnrecordableRow {
@@ -11,8 +12,6 @@ export interface UnrecordableRow {
   cause: string;
 }
 
-const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const escapeText = (s: string) => s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const field = (raw: unknown, name: string): unknown =>
   typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)[name] : undefined;
 
@@ -26,8 +25,8 @@ export function unrecordableRow(raw: unknown, cause: string): UnrecordableRow {
   const eventId = field(raw, 'eventId');
   const subscriberId = field(raw, 'subscriberId');
   return {
-    eventId: typeof eventId === 'string' ? escapeText(eventId).slice(0, 256) : '',
-    subscriberId: typeof subscriberId === 'string' ? escapeText(subscriberId).slice(0, 256) : null,
+    eventId: typeof eventId === 'string' ? escapeUnstorable(eventId).slice(0, 256) : '',
+    subscriberId: typeof subscriberId === 'string' ? escapeUnstorable(subscriberId).slice(0, 256) : null,
     eventText,
     bodyHash: createHash('sha256').update(eventText).digest('hex'),
     cause: cause.slice(0, 500),

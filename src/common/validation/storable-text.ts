@@ -1,3 +1,8 @@
+/** The one pattern of a character PostgreSQL cannot store: NUL, or a surrogate without its pair. */
+const UNSTORABLE_SOURCE = '\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+const UNSTORABLE = new RegExp(UNSTORABLE_SOURCE);
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE_SOURCE, 'g');
+
 /**
  * What PostgreSQL can store. A `text` or `jsonb` value cannot hold the NUL character, and `jsonb`
  * refuses a UTF-16 surrogate that is not part of a pair (JSON allows both, escaped). Such a value
@@ -7,7 +12,10 @@ export function isStorableText(s: string): boolean {
   return !UNSTORABLE.test(s);
 }
 
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The text with every unstorable character written as its `\uXXXX` escape, for keeping a trace of it. */
+export function escapeUnstorable(s: string): string {
+  return s.replace(UNSTORABLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /**
  * Why a JSON value cannot be stored as jsonb, or null when it can: strings and object keys must

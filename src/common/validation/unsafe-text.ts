@@ -1,4 +1,5 @@
 import { FieldError } from '../http/problem';
+import { isStorableText } from './storable-text';
 
 /**
  * NUL and unpaired UTF-16 surrogates cannot be stored by PostgreSQL (text refuses NUL, jsonb refuses
@@ -6,9 +7,7 @@ import { FieldError } from '../http/problem';
  * front, in every string and every object key of a body, query or path, wherever it is nested.
  */
 
-const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export const hasUnsafeText = (text: string): boolean => UNSAFE.test(text);
+export const hasUnsafeText = (text: string): boolean => !isStorableText(text);
 
 const MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 
