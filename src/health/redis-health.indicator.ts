@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { redisOptionsFromUrl } from '../queue/redis-options';
+import { withDeadline } from '../common/with-deadline';
 
 /** Pings Redis on its own connection that fails fast instead of queueing commands while offline. */
 @Injectable()
@@ -28,7 +29,7 @@ export class RedisHealthIndicator implements OnModuleDestroy {
     const up = this.indicator.check(key);
     try {
       if (this.client.status === 'wait') await this.client.connect();
-      await Promise.race([this.client.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+      await withDeadline(this.client.ping(), 1000, () => new Error('timeout'));
       return up.up();
     } catch (e) {
       return up.down({ message: e instanceof Error ? e.message : 'unreachable' });

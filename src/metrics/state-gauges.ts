@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { QUEUES } from '../queue/queue-names';
 import { JobSchedulerRegistry } from '../queue/job-scheduler-registry';
 import { MetricsRegistry } from './metrics-registry';
+import { withDeadline } from '../common/with-deadline';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 /** Jobs waiting to be processed: in the wait list, in a paused queue, or waiting by priority. */
@@ -98,15 +99,11 @@ export class StateGauges {
   }
 
   private async readSource(source: string, read: () => Promise<unknown>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`${source} timed out`)), SOURCE_TIMEOUT_MS)));
     try {
-      await Promise.race([read(), timeout]);
+      await withDeadline(read(), SOURCE_TIMEOUT_MS, () => new Error(`${source} timed out`));
       this.sourceUp.set({ source }, 1);
     } catch {
       this.sourceUp.set({ source }, 0);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

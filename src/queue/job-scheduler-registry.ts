@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JobSchedulerTemplateOptions, Queue, RepeatOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { withDeadline } from '../common/with-deadline';
 
 /** One BullMQ job scheduler a worker needs: the monthly bill run, the nightly settlement, … */
 export interface JobSchedule {
@@ -122,9 +123,5 @@ function sleep(ms: number): Promise<void> {
 
 /** A Redis command against a broken connection waits forever; give each attempt a deadline. */
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+  return withDeadline(p, ms, () => new Error(`no answer from Redis within ${ms} ms`));
 }

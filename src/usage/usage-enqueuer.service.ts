@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { UsageEventDto } from './dto/usage-event.dto';
 import { overloaded } from './usage-backlog';
 import { UsageQueueProducer } from './usage-queue-producer';
+import { withDeadline } from '../common/with-deadline';
 
 interface Group {
   events: UsageEventDto[];
@@ -86,10 +87,6 @@ export class UsageEnqueuer implements OnModuleDestroy {
    * same eventIds and the repeat is a no-op.
    */
   private withinTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UsageQueueUnavailable('Redis did not answer in time')), this.config.USAGE_ENQUEUE_TIMEOUT_MS);
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    return withDeadline(work, this.config.USAGE_ENQUEUE_TIMEOUT_MS, () => new UsageQueueUnavailable('Redis did not answer in time'));
   }
 }
