@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsExclusively } from './migration-lock';
@@ -19,12 +21,27 @@ import { runMigrationsExclusively } from './migration-lock';
       // their own without the request statement timeout (a migration or the wait for the lock may be long).
       dataSourceFactory: async (options?: DataSourceOptions) => {
         if (options?.migrationsRun) await migrate(options);
-        return new DataSource({ ...options!, migrationsRun: false }).initialize();
+        return guardConnectionErrors(await new DataSource({ ...options!, migrationsRun: false }).initialize());
       },
     }),
   ],
 })
 export class DatabaseModule {}
+
+/**
+ * A pooled connection that PostgreSQL terminates can report the loss twice (the server's FATAL
+ * message, then the closed socket). pg-pool listens once while a query runs, so the second report
+ * would be an 'error' event nobody listens to, which ends the process. Every connection gets a
+ * standing listener: the loss still reaches the query that was running, and the pool drops the
+ * connection; the process stays up and answers 503 until the database is back.
+ */
+function guardConnectionErrors(dataSource: DataSource): DataSource {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool & { _clients?: PoolClient[] };
+  const guard = (client: PoolClient) => client.on('error', () => undefined);
+  pool.on('connect', guard);
+  for (const client of pool._clients ?? []) guard(client);
+  return dataSource;
+}
 
 async function migrate(options: DataSourceOptions): Promise<void> {
   const { statement_timeout: _timeout, ...extra } = (options as { extra?: Record<string, unknown> }).extra ?? {};

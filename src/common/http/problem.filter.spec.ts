@@ -18,6 +18,9 @@ describe('errors that are not bugs never answer 500', () => {
       new QueryFailedError('SELECT 1', [], pgError('57P01', 'terminating connection due to administrator command')),
       new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')),
       pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+      // what pg says of a connection the server already dropped, when a query is sent on it
+      new Error('Client has encountered a connection error and is not queryable'),
+      new Error('timeout exceeded when trying to connect'),
     ];
     for (const e of cases) expect(filter.toProblem(e).status).toBe(503);
   });

@@ -80,5 +80,5 @@ function isDatabaseUnreachable(e: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const code = typeof err.code === 'string' ? err.code : '';
   if (code.startsWith('08') || code.startsWith('57P') || code === '55000' || code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
-  return typeof err.message === 'string' && /^Connection terminated/.test(err.message);
+  return typeof err.message === 'string' && /^Connection terminated|is not queryable|^timeout exceeded when trying to connect/.test(err.message);
 }
