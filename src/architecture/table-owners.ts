@@ -19,6 +19,11 @@ export const TABLE_OWNERS: Record<string, string> = {
   usage_event_ids: 'usage',
   rejected_usage: 'usage',
   charges: 'charges',
+  // Registered by ChargeWriter in the statement that inserts an invoice's first charge.
+  invoices: 'charges',
+  // Appended by the triggers of migration 1764500100000 (charges, cycles, invoices); pruned by InvoiceChangeLog.
+  invoice_changes: 'invoices',
+  invoice_change_pruning: 'invoices',
   rating_runs: 'rating',
   rating_run_chunks: 'rating',
   settlement_batches: 'settlement',

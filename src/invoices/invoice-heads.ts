@@ -26,38 +26,66 @@ interface HeadRow {
 }
 
 /**
- * Invoices are computed on read. `updatedAt` is the latest of: a line's updated_at, a cycle of the
- * account in the period created or rated (either can flip open/final), and the period's end once
- * it has passed (the moment an invoice without cycles becomes final). `periodEnds` comes from
- * billing-rules, so no time-zone arithmetic happens in SQL.
+ * Final once the period has ended and no cycle of the account in the period is still unrated
+ * (an invoice whose account has no cycle in the period is final at the period end). Written as a
+ * LATERAL probe with LIMIT, which the planner keeps per invoice: it never hashes every cycle.
  */
-export async function invoiceHeads(em: EntityManager, f: HeadFilter, periodEnds: Map<string, Date>, now: Date, limit: number): Promise<InvoiceHead[]> {
-  const params: unknown[] = [[...periodEnds.keys()], [...periodEnds.values()].map((d) => d.toISOString()), now.toISOString()];
+const UNRATED = `LEFT JOIN LATERAL (
+  SELECT true AS found FROM subscriptions s JOIN cycles c ON c.subscription_id = s.id
+  WHERE s.account_id = i.account_id AND c.period = i.billing_period AND c.status <> 'rated' LIMIT 1) unrated ON true`;
+const FINAL = `(i.period_end_at <= $1 AND unrated.found IS NULL)`;
+
+/**
+ * Invoice heads ordered by (updatedAt, id), at most `limit`. An invoice's updatedAt at `now` is its
+ * latest change in `invoice_changes` (written by triggers: a line inserted or updated, a cycle of the
+ * account in the period created or rated, the period end) that is not after `now`.
+ *
+ * The work is bounded by the page, not by the number of invoices: without an account or an id the
+ * query walks the change log in (at, invoice_id) order from the cursor and keeps each invoice's
+ * latest visible change only; with an account (or an id) it starts from that account's few invoices.
+ */
+export async function invoiceHeads(em: EntityManager, f: HeadFilter, now: Date, limit: number): Promise<InvoiceHead[]> {
+  const params: unknown[] = [now.toISOString()];
   const add = (value: unknown) => `$${params.push(value)}`;
+  const rows: HeadRow[] = await em.query(f.id || f.accountId ? byInvoice(f, add, limit) : byChangeLog(f, add, limit), params);
+  return rows.map((r) => ({ id: r.id, accountId: r.account_id, billingPeriod: r.billing_period, final: r.final, updatedAt: r.updated_at }));
+}
+
+type Param = (value: unknown) => string;
+
+function byChangeLog(f: HeadFilter, add: Param, limit: number): string {
+  const where = [
+    'ch.at <= $1',
+    f.period && `ch.billing_period = ${add(f.period)}`,
+    f.updatedSince && `ch.at >= ${add(f.updatedSince.toISOString())}`,
+    f.after && `(ch.at, ch.invoice_id) > (${add(f.after.updatedAt)}::timestamptz, ${add(f.after.id)}::uuid)`,
+  ].filter(Boolean);
+  return `
+    WITH page AS (
+      SELECT ch.invoice_id, ch.at FROM invoice_changes ch
+      WHERE ${where.join(' AND ')}
+        AND NOT EXISTS (SELECT 1 FROM invoice_changes later
+                        WHERE later.invoice_id = ch.invoice_id AND later.at <= $1 AND (later.at, later.seq) > (ch.at, ch.seq))
+      ORDER BY ch.at, ch.invoice_id
+      LIMIT ${limit})
+    SELECT i.id, i.account_id, i.billing_period, page.at AS updated_at, ${FINAL} AS final
+    FROM page CROSS JOIN LATERAL (SELECT * FROM invoices i WHERE i.id = page.invoice_id LIMIT 1) i ${UNRATED}
+    ORDER BY page.at, i.id`;
+}
+
+function byInvoice(f: HeadFilter, add: Param, limit: number): string {
   const where = [f.id && `i.id = ${add(f.id)}`, f.accountId && `i.account_id = ${add(f.accountId)}`, f.period && `i.billing_period = ${add(f.period)}`].filter(
     Boolean,
   );
   const outer = [
+    'updated_at IS NOT NULL',
     f.updatedSince && `updated_at >= ${add(f.updatedSince.toISOString())}`,
     f.after && `(updated_at, id) > (${add(f.after.updatedAt)}::timestamptz, ${add(f.after.id)}::uuid)`,
   ].filter(Boolean);
-  const rows: HeadRow[] = await em.query(
-    `WITH pe AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS pe(period, end_at)),
-     heads AS (
-       SELECT i.id, i.account_id, i.billing_period, pe.end_at, cy.unrated, cy.cycles_at,
-              (SELECT max(c.updated_at) FROM charges c WHERE c.account_id = i.account_id AND c.billing_period = i.billing_period) AS charges_at
-       FROM invoices i JOIN pe ON pe.period = i.billing_period
-       CROSS JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE c.status <> 'rated') AS unrated, max(greatest(c.created_at, c.rated_at)) AS cycles_at
-         FROM cycles c JOIN subscriptions s ON s.id = c.subscription_id
-         WHERE s.account_id = i.account_id AND c.period = i.billing_period) cy
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
-     v AS (
-       SELECT id, account_id, billing_period, (unrated = 0 AND end_at <= $3) AS final,
-              greatest(charges_at, cycles_at, CASE WHEN end_at <= $3 THEN end_at END) AS updated_at
-       FROM heads WHERE charges_at IS NOT NULL)
-     SELECT * FROM v ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''} ORDER BY updated_at, id LIMIT ${limit}`,
-    params,
-  );
-  return rows.map((r) => ({ id: r.id, accountId: r.account_id, billingPeriod: r.billing_period, final: r.final, updatedAt: r.updated_at }));
+  return `
+    WITH v AS (
+      SELECT i.id, i.account_id, i.billing_period, ${FINAL} AS final,
+             (SELECT max(ch.at) FROM invoice_changes ch WHERE ch.invoice_id = i.id AND ch.at <= $1) AS updated_at
+      FROM invoices i ${UNRATED} WHERE ${where.join(' AND ')})
+    SELECT * FROM v WHERE ${outer.join(' AND ')} ORDER BY updated_at, id LIMIT ${limit}`;
 }

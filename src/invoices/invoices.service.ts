@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { periodBounds } from '../billing-rules';
+import { DataSource } from 'typeorm';
 import { ChargeView } from '../charges/dto/charge.dto';
 import { Charge } from '../charges/entities/charge.entity';
 import { NotFoundProblem } from '../common/http/domain.exception';
 import { decodeKeyset, encodeKeyset, isIsoInstant } from '../common/pagination/keyset-cursor';
 import { Page } from '../common/pagination/pagination';
-import { AppConfig } from '../config/app-config';
 import { InvoiceQuery, InvoiceView } from './dto/invoice.dto';
 import { HeadFilter, InvoiceHead, invoiceHeads } from './invoice-heads';
 import { Clock } from '../common/clock/clock';
@@ -15,7 +13,6 @@ import { Clock } from '../common/clock/clock';
 export class InvoicesService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -40,26 +37,21 @@ export class InvoicesService {
     return (await this.withLines([head]))[0];
   }
 
-  private async heads(filter: HeadFilter, limit: number): Promise<InvoiceHead[]> {
-    const periods = await this.periodsOf(filter);
-    const ends = new Map(periods.map((p) => [p, periodBounds(p, this.config.BILLING_TZ).end]));
-    return invoiceHeads(this.dataSource.manager, filter, ends, this.clock.now(), limit);
-  }
-
-  private async periodsOf(f: HeadFilter): Promise<string[]> {
-    if (f.period) return [f.period];
-    const rows: { billing_period: string }[] = f.id
-      ? await this.dataSource.query(`SELECT billing_period FROM invoices WHERE id = $1`, [f.id])
-      : await this.dataSource.query(`SELECT DISTINCT billing_period FROM invoices WHERE $1::uuid IS NULL OR account_id = $1`, [f.accountId ?? null]);
-    return rows.map((r) => r.billing_period);
+  private heads(filter: HeadFilter, limit: number): Promise<InvoiceHead[]> {
+    return invoiceHeads(this.dataSource.manager, filter, this.clock.now(), limit);
   }
 
   private async withLines(heads: InvoiceHead[]): Promise<InvoiceView[]> {
     if (heads.length === 0) return [];
-    const charges = await this.dataSource.getRepository(Charge).find({
-      where: { accountId: In([...new Set(heads.map((h) => h.accountId))]), billingPeriod: In([...new Set(heads.map((h) => h.billingPeriod))]) },
-      order: { seq: 'ASC' },
-    });
+    const charges = await this.dataSource
+      .getRepository(Charge)
+      .createQueryBuilder('c')
+      .where('(c.account_id, c.billing_period) IN (SELECT * FROM unnest(CAST(:accounts AS uuid[]), CAST(:periods AS text[])))', {
+        accounts: heads.map((h) => h.accountId),
+        periods: heads.map((h) => h.billingPeriod),
+      })
+      .orderBy('c.seq', 'ASC')
+      .getMany();
     return heads.map((h) => {
       const lines = charges.filter((c) => c.accountId === h.accountId && c.billingPeriod === h.billingPeriod).map(ChargeView.of);
       return {

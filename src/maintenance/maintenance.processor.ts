@@ -8,9 +8,11 @@ import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { QUEUES } from '../queue/queue-names';
 import { JobSchedule } from '../queue/job-scheduler-registry';
+import { InvoiceChangeLog } from '../invoices/invoice-change-log';
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
 export const ENSURE_LEDGER_PARTITIONS = 'ensure-ledger-partitions';
+export const PRUNE_INVOICE_CHANGES = 'prune-invoice-changes';
 const PARTITION_MONTHS_AHEAD = 3;
 /** Idempotency keys are honoured for this long; clients retry within minutes, not weeks. */
 export const IDEMPOTENCY_RETENTION_DAYS = 7;
@@ -24,6 +26,7 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
     private readonly idempotency: IdempotencyService,
     private readonly ledger: UsageLedgerRepository,
     private readonly dataSource: DataSource,
+    private readonly invoiceChanges: InvoiceChangeLog,
     protected readonly config: AppConfig,
   ) {
     super();
@@ -34,10 +37,15 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
     return [
       { queue: this.queue, id: PURGE_IDEMPOTENCY_KEYS, repeat: { pattern: '30 3 * * *', tz }, template: { name: PURGE_IDEMPOTENCY_KEYS } },
       { queue: this.queue, id: ENSURE_LEDGER_PARTITIONS, repeat: { pattern: '45 3 * * *', tz }, template: { name: ENSURE_LEDGER_PARTITIONS } },
+      { queue: this.queue, id: PRUNE_INVOICE_CHANGES, repeat: { pattern: '*/5 * * * *', tz }, template: { name: PRUNE_INVOICE_CHANGES } },
     ];
   }
 
-  async process(job: Job): Promise<{ purged: number } | { monthsAhead: number }> {
+  async process(job: Job): Promise<{ purged: number } | { monthsAhead: number } | { invoices: number; pruned: number }> {
+    if (job.name === PRUNE_INVOICE_CHANGES) {
+      const { invoices, pruned } = await this.invoiceChanges.prune();
+      return { invoices, pruned };
+    }
     if (job.name === ENSURE_LEDGER_PARTITIONS) {
       await this.ledger.ensurePartitions(this.dataSource.manager, PARTITION_MONTHS_AHEAD);
       return { monthsAhead: PARTITION_MONTHS_AHEAD };

@@ -1,5 +1,5 @@
 /**
- * Charges and invoices recomputed from what they bill (SPEC §2, §9, §11), in the `cmp` shape of
+ * Charges and invoices recomputed from what they bill, in the `cmp` shape of
  * ledger-reconciliation.sql.ts. `$1` is the configured tax rate, used only for a charge that is
  * missing (a stored charge keeps the rate it was created with).
  *
@@ -53,6 +53,14 @@ export const CHARGE_SQL = `
     SELECT 'cycle', cycle_id::text || ':' || type, jsonb_build_object('chargeType', type, 'amountFen', amount::bigint::text), NULL::jsonb
     FROM missing)`;
 
+const instant = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * `$2` is the verifier's instant, `$3`/`$4` each billing period and the instant it ends by
+ * billing-rules. An invoice's updatedAt is recomputed from what it shows (its latest line update,
+ * its account's latest cycle of the period created or rated, the period end once passed) and
+ * compared with the latest visible entry of its change log; its stored period end with the rule's.
+ */
 export const INVOICE_SQL = `
   WITH ${EXPECTED_CHARGES},
   lines AS (
@@ -62,8 +70,24 @@ export const INVOICE_SQL = `
   totals AS (
     SELECT account_id, billing_period, sum(exp_amount) AS exp_total, sum(exp_tax) AS exp_tax, sum(act_amount) AS act_total, sum(act_tax) AS act_tax
     FROM lines GROUP BY 1, 2),
+  stamps AS (
+    SELECT i.id, i.period_end_at, pe.end_at AS exp_end_at,
+      greatest(
+        (SELECT max(c.updated_at) FROM charges c WHERE c.account_id = i.account_id AND c.billing_period = i.billing_period),
+        (SELECT max(greatest(c.created_at, c.rated_at)) FROM cycles c JOIN subscriptions s ON s.id = c.subscription_id
+          WHERE s.account_id = i.account_id AND c.period = i.billing_period),
+        CASE WHEN pe.end_at <= $2 THEN pe.end_at END) AS exp_updated_at,
+      (SELECT max(ch.at) FROM invoice_changes ch WHERE ch.invoice_id = i.id AND ch.at <= $2) AS act_updated_at
+    FROM invoices i LEFT JOIN unnest($3::text[], $4::timestamptz[]) AS pe(period, end_at) ON pe.period = i.billing_period),
   cmp AS (
     SELECT 'invoice' AS entity, COALESCE(i.id::text, tl.account_id::text || ':' || tl.billing_period) AS id,
-      jsonb_build_object('registered', 'true', 'totalFen', tl.exp_total::bigint::text, 'taxFen', tl.exp_tax::bigint::text) AS exp,
-      jsonb_build_object('registered', (i.id IS NOT NULL)::text, 'totalFen', tl.act_total::bigint::text, 'taxFen', tl.act_tax::bigint::text) AS act
-    FROM totals tl LEFT JOIN invoices i ON i.account_id = tl.account_id AND i.billing_period = tl.billing_period)`;
+      jsonb_build_object('registered', 'true', 'totalFen', tl.exp_total::bigint::text, 'taxFen', tl.exp_tax::bigint::text,
+                         'periodEndAt', ${instant('st.exp_end_at')}, 'updatedAt', ${instant('st.exp_updated_at')}) AS exp,
+      jsonb_build_object('registered', (i.id IS NOT NULL)::text, 'totalFen', tl.act_total::bigint::text, 'taxFen', tl.act_tax::bigint::text,
+                         'periodEndAt', ${instant('st.period_end_at')}, 'updatedAt', ${instant('st.act_updated_at')}) AS act
+    FROM totals tl
+    LEFT JOIN invoices i ON i.account_id = tl.account_id AND i.billing_period = tl.billing_period
+    LEFT JOIN stamps st ON st.id = i.id
+    UNION ALL
+    SELECT 'invoice', i.id::text, jsonb_build_object('lines', 'at least one'), jsonb_build_object('lines', 'none')
+    FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE c.account_id = i.account_id AND c.billing_period = i.billing_period))`;

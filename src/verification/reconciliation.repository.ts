@@ -37,8 +37,11 @@ export class ReconciliationRepository {
     return this.check(em, 'charge', CHARGE_SQL, []);
   }
 
-  invoices(em: EntityManager, taxRateBp: number): Promise<CheckResult> {
-    return this.check(em, 'invoice', INVOICE_SQL, [taxRateBp]);
+  /** `periodEnd` is billing-rules' end of a period, so no time-zone rule is written in SQL. */
+  async invoices(em: EntityManager, taxRateBp: number, at: Date, periodEnd: (period: string) => Date): Promise<CheckResult> {
+    const rows: { billing_period: string }[] = await em.query(`SELECT DISTINCT billing_period FROM invoices`);
+    const periods = rows.map((r) => r.billing_period);
+    return this.check(em, 'invoice', INVOICE_SQL, [taxRateBp, at.toISOString(), periods, periods.map((p) => periodEnd(p).toISOString())]);
   }
 
   private async check(em: EntityManager, kind: CheckKind, cmpSql: string, params: unknown[]): Promise<CheckResult> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { periodBounds } from '../billing-rules';
 import { AppConfig } from '../config/app-config';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { SettlementFileCheck } from './settlement-file-check';
@@ -35,7 +36,7 @@ export class Verifier {
       out.push(await this.reconciliation.cycleUsage(em));
       out.push(await this.reconciliation.memberUsage(em));
       out.push(await this.reconciliation.charges(em));
-      out.push(await this.reconciliation.invoices(em, this.config.TAX_RATE_BP));
+      out.push(await this.reconciliation.invoices(em, this.config.TAX_RATE_BP, startedAt, (p) => periodBounds(p, this.config.BILLING_TZ).end));
       out.push(await this.settlementFiles.run(em));
       return out;
     });

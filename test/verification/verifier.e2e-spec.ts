@@ -150,6 +150,44 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     expect(report.summary.totalDifferences).toBe(3);
   });
 
+  it('reports an invoice whose change log or stored period end disagrees with what the invoice shows', async () => {
+    const [invoice] = await t.db.query(`SELECT id FROM invoices WHERE account_id = $1 AND billing_period = $2`, [month.ids.accountB, month.lastPeriod]);
+    // Its latest change is whichever is later: a line's update, a cycle of the period created or rated, the period end.
+    const [truth] = await t.db.query(
+      `SELECT greatest(
+         (SELECT max(updated_at) FROM charges WHERE account_id = $1 AND billing_period = $2),
+         (SELECT max(greatest(c.created_at, c.rated_at)) FROM cycles c JOIN subscriptions s ON s.id = c.subscription_id
+           WHERE s.account_id = $1 AND c.period = $2)) AS at`,
+      [month.ids.accountB, month.lastPeriod],
+    );
+    const latest = new Date(Math.max(truth.at.getTime(), monthEnd(month.lastPeriod).getTime())).toISOString();
+    const stale = await tampered(
+      `UPDATE invoice_changes SET at = at - interval '1 hour' WHERE invoice_id = $1 AND at = $2`,
+      `UPDATE invoice_changes SET at = at + interval '1 hour' WHERE invoice_id = $1 AND at = $2::timestamptz - interval '1 hour'`,
+      [invoice.id, latest],
+    );
+    expect(only(stale, 'invoice')).toHaveLength(1);
+    expect(only(stale, 'invoice')[0]).toMatchObject({ id: invoice.id, expected: { updatedAt: latest } });
+    expect(Date.parse(only(stale, 'invoice')[0].actual!.updatedAt as string)).toBeLessThan(Date.parse(latest));
+
+    const moved = await tampered(
+      `UPDATE invoices SET period_end_at = period_end_at + interval '1 day' WHERE id = $1`,
+      `UPDATE invoices SET period_end_at = period_end_at - interval '1 day' WHERE id = $1`,
+      [invoice.id],
+    );
+    const end = monthEnd(month.lastPeriod);
+    expect(only(moved, 'invoice')).toEqual([
+      {
+        kind: 'invoice',
+        entity: 'invoice',
+        id: invoice.id,
+        expected: { periodEndAt: end.toISOString() },
+        actual: { periodEndAt: new Date(end.getTime() + 86_400_000).toISOString() },
+      },
+    ]);
+    expect((await verifier.run()).ok).toBe(true);
+  });
+
   it('reports a charge whose tax does not follow the §2 rule, and a rated cycle left without its RECURRING charge', async () => {
     const [charge] = await t.db.query(`SELECT id, amount_fen FROM charges WHERE type = 'TOPUP'`);
     const report = await tampered(`UPDATE charges SET tax_fen = tax_fen + 1 WHERE id = $1`, `UPDATE charges SET tax_fen = tax_fen - 1 WHERE id = $1`, [
@@ -232,7 +270,6 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     expect(report.differences).toEqual([
       { kind: 'settlement-batch', entity: 'settlement-batch', id: batch.id, expected: { chargesListed: 6 }, actual: { chargesListed: 5 } },
     ]);
-    await t.db.query(`DELETE FROM charges WHERE id = $1`, [late.body.id]);
   });
 
   it('the CLI command exits 0 on a clean database and 1 when it finds a difference', async () => {
@@ -252,3 +289,9 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     }
   }, 120_000);
 });
+
+/** The end of a billing period in Asia/Shanghai (UTC+8, no daylight saving): the next month's first midnight there. */
+function monthEnd(period: string): Date {
+  const [y, m] = period.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 1) - 8 * 3_600_000);
+}
