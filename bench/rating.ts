@@ -68,12 +68,18 @@ async function baseline(c: Client): Promise<number> {
 }
 
 /**
- * The same statement into `charges` itself, with the indexes, foreign keys and trigger the run's
- * rows pay for too, rolled back afterwards: the cost of the rows alone, as the service must store them.
+ * The same statement into `charges` itself, after registering the invoices the charges reference,
+ * with the indexes, foreign keys and triggers the run's rows pay for too, rolled back afterwards:
+ * the cost of the rows alone, as the service must store them.
  */
-async function baselineIntoCharges(c: Client): Promise<number> {
+async function baselineIntoCharges(c: Client, periodEnd: Date): Promise<number> {
   await c.query('BEGIN');
   const started = process.hrtime.bigint();
+  await c.query(
+    `INSERT INTO invoices (account_id, billing_period, period_end_at) SELECT DISTINCT s.account_id, c.period, $1::timestamptz
+     FROM cycles c JOIN subscriptions s ON s.id = c.subscription_id`,
+    [periodEnd],
+  );
   await c.query(`INSERT INTO charges (${CHARGE_COLUMNS}) ${BASELINE_SELECT}`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await c.query('ROLLBACK');
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
   await seed(c, last.period, last.start, last.end);
   const baselineSeconds = await baseline(c);
   const [{ n: baselineRows }] = (await c.query('SELECT count(*)::int AS n FROM bench_charges')).rows;
-  const chargesTableSeconds = await baselineIntoCharges(c);
+  const chargesTableSeconds = await baselineIntoCharges(c, last.end);
   const key = `bench-admin-${randomBytes(16).toString('hex')}`;
   const env = {
     DATABASE_URL: dbUrl(DB),

@@ -18,6 +18,7 @@ import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { AppModule } from '../src/app.module';
+import { periodBounds } from '../src/billing-rules';
 import { loadConfig } from '../src/config/app-config';
 import { SettlementRunner } from '../src/settlement/settlement-runner.service';
 import { SettlementBatch } from '../src/settlement/entities/settlement-batch.entity';
@@ -43,6 +44,11 @@ async function seed(url: string): Promise<void> {
   await c.connect();
   await c.query(
     `INSERT INTO accounts (id, external_ref, type, name) SELECT md5('a' || i)::uuid, 'BA-' || i, 'individual', 'A' || i FROM generate_series(1, ${ACCOUNTS}) i`,
+  );
+  // Each account's invoice first (charges reference it).
+  await c.query(
+    `INSERT INTO invoices (account_id, billing_period, period_end_at) SELECT md5('a' || i)::uuid, '2026-11', $1 FROM generate_series(1, ${ACCOUNTS}) i`,
+    [periodBounds('2026-11', process.env.BILLING_TZ ?? 'Asia/Shanghai').end],
   );
   // Every tenth description needs RFC 4180 quoting (comma, quotes, a line break), some are Chinese.
   await c.query(`

@@ -10,6 +10,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
+import { periodBounds } from '../src/billing-rules';
 import { loadConfig } from '../src/config/app-config';
 import { Verifier } from '../src/verification/verifier.service';
 import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, seedPersonalSubscriptions } from './support';
@@ -46,6 +47,12 @@ async function seed(c: Client): Promise<void> {
                  FROM (SELECT cycle_id, sum(credits) AS drawn FROM usage_ledger GROUP BY 1) u WHERE u.cycle_id = b.cycle_id`);
   await c.query(
     `INSERT INTO member_cycle_usage (cycle_id, subscriber_id, used_credits) SELECT cycle_id, subscriber_id, sum(credits) FROM usage_ledger GROUP BY 1, 2`,
+  );
+  // Each charge's invoice first (charges reference it), ending when billing-rules says the period ends.
+  await c.query(
+    `INSERT INTO invoices (account_id, billing_period, period_end_at)
+     SELECT DISTINCT s.account_id, c.period, $1::timestamptz FROM cycles c JOIN subscriptions s ON s.id = c.subscription_id`,
+    [periodBounds(period, process.env.BILLING_TZ ?? 'Asia/Shanghai').end],
   );
   await c.query(
     `INSERT INTO charges (account_id, account_external_ref, subscription_id, cycle_id, billing_period, type, description, quantity, amount_fen, tax_rate_bp, tax_fen)
