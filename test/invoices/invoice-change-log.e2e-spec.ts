@@ -4,6 +4,7 @@ import { Clock } from '../../src/common/clock/clock';
 import { InvoiceChangeLog } from '../../src/invoices/invoice-change-log';
 import { invoiceHeads } from '../../src/invoices/invoice-heads';
 import { periodIn } from '../support/calendar';
+import { rowsRead } from '../support/plan-cost';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { bearer } from '../support/test-app';
 import { externalRefOf, runSettlement, startSettlementApp } from '../settlement/support';
@@ -49,14 +50,6 @@ async function expectedHeads(db: DataSource, now: Date, period?: string): Promis
       return { id: r.id, updatedAt: new Date(at).toISOString() };
     })
     .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
-}
-
-/** Every row the statement read from a table or index, summed over the plan: what a request costs. */
-function rowsRead(plan: Record<string, unknown>): number {
-  const loops = Number(plan['Actual Loops'] ?? 1);
-  const own = plan['Relation Name'] ? (Number(plan['Actual Rows'] ?? 0) + Number(plan['Rows Removed by Filter'] ?? 0)) * loops : 0;
-  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
-  return own + children.reduce((sum, child) => sum + rowsRead(child), 0);
 }
 
 describe('invoice change log: the invoice list reads a page, not every invoice', () => {
