@@ -29,8 +29,8 @@ export interface WrittenCharge {
  * Wraps an `INSERT INTO charges … RETURNING` so that the same statement registers the invoice of
  * every (account, period) it actually created a charge for, with the instant that period ends
  * ($14 periods, $15 their ends). A skipped duplicate registers nothing, so there is never an invoice
- * without lines; the foreign key from charges to invoices, checked at the end of the statement,
- * makes a charge without its invoice impossible. Invoices are inserted in key order, so transactions
+ * without lines. This is the only writer of charges, so every charge has its invoice (the verifier
+ * checks it). Invoices are inserted in key order, so transactions
  * registering overlapping invoices wait for each other in the same order and cannot deadlock.
  */
 function withInvoices(insertReturning: string, columns: string, orderBy?: string): string {

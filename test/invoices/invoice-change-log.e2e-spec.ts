@@ -121,26 +121,43 @@ describe('invoice change log: the invoice list reads a page, not every invoice',
     expect(await walk({ updatedSince: since })).toEqual(all.filter((h) => h.updatedAt >= since));
   });
 
-  it('prunes superseded changes, keeping each invoice its latest visible change and its future period end; the list is unchanged', async () => {
-    const before = await walk({});
-    const rowsBefore = Number((await t.db.query(`SELECT count(*) AS n FROM invoice_changes`))[0].n);
-    // Past periods: the period end, then the charge written after it. This period: the charge, then its future end.
-    expect(rowsBefore).toBe(2 * ACCOUNTS * periods.length);
-    const result = await pruner(new Date()).prune();
-    expect(result.pruned).toBe(2 * ACCOUNTS);
+  it('logs one change per invoice at registration, plus the period end while it is still to come', async () => {
+    const rows: { billing_period: string; n: string }[] = await t.db.query(
+      `SELECT billing_period, count(*) AS n FROM invoice_changes GROUP BY billing_period ORDER BY billing_period`,
+    );
+    // The past periods' ends came before their charges: nothing to log. This period's end is to come.
+    expect(rows.map((r) => [r.billing_period, Number(r.n)])).toEqual([
+      [periods[0], ACCOUNTS],
+      [periods[1], ACCOUNTS],
+      [periods[2], 2 * ACCOUNTS],
+    ]);
+  });
+
+  it('settlement moves every exported invoice to the end of the feed; pruning then keeps one visible change each and the future period ends', async () => {
+    const t0 = new Date();
+    const batch = await runSettlement(t);
+    expect(batch.status).toBe(201);
+    const moved = await walk({ updatedSince: t0.toISOString() });
+    expect(moved).toHaveLength(ACCOUNTS * periods.length);
+    expect(moved).toEqual(await expectedHeads(t.db, new Date()));
+    // The export is newer than the pruning margin: nothing may go yet.
+    expect((await pruner(new Date()).prune()).pruned).toBe(0);
+    // Seen from two minutes on, each invoice's charge entry is superseded by its export.
+    const later = new Date(Date.now() + 2 * MINUTE);
+    expect((await pruner(later).prune()).pruned).toBe(ACCOUNTS * periods.length);
     const left: { visible: string; future: string }[] = await t.db.query(
-      `SELECT count(*) FILTER (WHERE at <= now()) AS visible, count(*) FILTER (WHERE at > now()) AS future FROM invoice_changes GROUP BY invoice_id`,
+      `SELECT count(*) FILTER (WHERE at <= $1) AS visible, count(*) FILTER (WHERE at > $1) AS future FROM invoice_changes GROUP BY invoice_id`,
+      [later.toISOString()],
     );
     expect(left).toHaveLength(ACCOUNTS * periods.length);
     expect(new Set(left.map((r) => `${r.visible}+${r.future}`))).toEqual(new Set(['1+0', '1+1']));
-    expect(await walk({})).toEqual(before);
-    // Pruning again finds nothing more, and two runs at once do not trip over each other.
-    const again = await Promise.all([pruner(new Date()).prune(), pruner(new Date()).prune()]);
+    expect(await walk({})).toEqual(moved);
+    // Again: nothing more, and two runs at once do not trip over each other.
+    const again = await Promise.all([pruner(later).prune(), pruner(later).prune()]);
     expect(again.map((r) => r.pruned)).toEqual([0, 0]);
   });
 
   it('a page reads rows in proportion to its size, not to the number of invoices', async () => {
-    await pruner(new Date()).prune();
     await t.db.query(`ANALYZE invoice_changes`);
     const all = await walk({});
     const middle = all[Math.floor(all.length / 2)];
@@ -156,23 +173,6 @@ describe('invoice change log: the invoice list reads a page, not every invoice',
     // A returned invoice costs its change row, the probe for a later change, its invoice row and
     // its account's cycles: a small multiple of the page, far below the 9,000 invoices stored.
     for (const cost of costs) expect(cost).toBeLessThanOrEqual(10 * limit);
-  });
-
-  it('settlement moves every exported invoice to the end of the feed, and pruning then leaves one change each', async () => {
-    const t0 = new Date();
-    const batch = await runSettlement(t);
-    expect(batch.status).toBe(201);
-    const moved = await walk({ updatedSince: t0.toISOString() });
-    expect(moved).toHaveLength(ACCOUNTS * periods.length);
-    expect(moved).toEqual(await expectedHeads(t.db, new Date()));
-    // Seen from two minutes on, the export is older than the margin: the charges' own changes go.
-    const later = new Date(Date.now() + 2 * MINUTE);
-    await pruner(later).prune();
-    const [{ n, invoices }] = await t.db.query(`SELECT count(*) AS n, count(DISTINCT invoice_id) AS invoices FROM invoice_changes WHERE at <= $1`, [
-      later.toISOString(),
-    ]);
-    expect(Number(n)).toBe(Number(invoices));
-    expect(await walk({})).toEqual(moved);
   });
 });
 
