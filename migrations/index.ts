@@ -11,6 +11,7 @@ import { UnrecordableUsage1764400200000 } from './1764400200000-unrecordable-usa
 import { Reservations1764400400000 } from './1764400400000-reservations';
 import { BootstrapKeyFlag1764400500000 } from './1764400500000-bootstrap-key-flag';
 import { UsableBuckets1764400800000 } from './1764400800000-usable-buckets';
+import { ProviderUsageParts1764500200000 } from './1764500200000-provider-usage-parts';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Reservations1764400400000,
   BootstrapKeyFlag1764400500000,
   UsableBuckets1764400800000,
+  ProviderUsageParts1764500200000,
 ];
