@@ -102,8 +102,10 @@ describe('metrics: GET /metrics in Prometheus text format', () => {
       expect(sample(text, 'tpb_queue_oldest_waiting_age_seconds', { queue: 'usage-events' })).toBeGreaterThanOrEqual(120);
       expect(sample(text, 'tpb_queue_oldest_waiting_age_seconds', { queue: 'settlement' })).toBe(0);
       expect(sample(text, 'tpb_metrics_source_up', { source: 'redis' })).toBe(1);
-      // the all-in-one process owns the eight schedules of its workers, none missing
-      expect(sample(text, 'tpb_job_schedulers', { state: 'wanted' })).toBe(8);
+      // the all-in-one process owns the nine schedules of its workers, none missing: rating 2
+      // (monthly, resume), settlement 1, maintenance 3 (idempotency purge, ledger partitions,
+      // provider usage compaction), webhooks 1, alerts 1, reservations 1
+      expect(sample(text, 'tpb_job_schedulers', { state: 'wanted' })).toBe(9);
       expect(sample(text, 'tpb_job_schedulers', { state: 'missing' })).toBe(0);
     } finally {
       await delayed.remove();
