@@ -6,6 +6,7 @@ import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { EventInput, drainUsageQueue } from '../support/usage';
 import { ProviderUsagePartsRepository } from '../../src/usage/ledger/provider-usage-parts.repository';
 import { Verifier } from '../../src/verification/verifier.service';
+import { ProviderUsageParts1764500200000 } from '../../migrations/1764500200000-provider-usage-parts';
 
 const TZ = 'Asia/Shanghai';
 const shift = (period: string, months: number) => {
@@ -249,5 +250,30 @@ describe('provider statements from usage parts', () => {
     await repo.compactAll(t.db.manager);
     expect((await parts()).every((p) => p.n === 1)).toBe(true);
     expect(await statement(month)).toEqual(after);
+  });
+
+  it("the migration's backfill rebuilds the same totals per key from the ledger", async () => {
+    const totals = () =>
+      t.db.query(
+        `SELECT period, model_code, rate_id, sum(requests)::text AS r, sum(input_tokens)::text AS i, sum(output_tokens)::text AS o
+         FROM provider_usage_parts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      );
+    const written = await totals();
+    const migration = new ProviderUsageParts1764500200000();
+    const qr = t.db.createQueryRunner();
+    const zone = process.env.BILLING_TZ;
+    process.env.BILLING_TZ = TZ; // the migration reads the zone as the app's configuration would
+    try {
+      await qr.startTransaction();
+      await migration.down(qr);
+      await migration.up(qr);
+      await qr.commitTransaction();
+    } finally {
+      if (zone === undefined) delete process.env.BILLING_TZ;
+      else process.env.BILLING_TZ = zone;
+      await qr.release();
+    }
+    expect(await totals()).toEqual(written);
+    expect((await t.app.get(Verifier).run()).ok).toBe(true);
   });
 });
