@@ -17,6 +17,8 @@ const EVENTS_PER_PART = Number(process.env.BENCH_EVENTS_PER_PART ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_AUTHORIZE_RATE ?? 300);
 const REPORT_CLIENTS = Number(process.env.BENCH_REPORT_CLIENTS ?? 16);
+/** Which heavy reports the clients ask for: `both` (alternating), `statements` or `summary`. */
+const REPORTS = process.env.BENCH_REPORTS ?? 'both';
 const PORT = 3903;
 const DB = 'tpb_bench_reports';
 const TZ = 'Asia/Shanghai';
@@ -90,12 +92,12 @@ async function measure(key: string, withReports: boolean): Promise<Phase> {
         connections: REPORT_CLIENTS,
         duration: SECONDS,
         requests: [
-          { method: 'GET', path: `/v1/provider-statements?period=${cycleContaining(new Date(), TZ).period}` },
+          { method: 'GET' as const, path: `/v1/provider-statements?period=${cycleContaining(new Date(), TZ).period}` },
           {
-            method: 'GET',
+            method: 'GET' as const,
             path: `/v1/usage/summary?groupBy=day&from=${encodeURIComponent(period.start.toISOString())}&to=${encodeURIComponent(period.end.toISOString())}`,
           },
-        ],
+        ].filter((_, i) => REPORTS === 'both' || (REPORTS === 'statements' ? i === 0 : i === 1)),
       })
     : null;
   const [a, r] = await Promise.all([authorize, reports]);
