@@ -163,6 +163,7 @@ async function main(): Promise<void> {
           seconds: SECONDS,
           authorizeRate: RATE,
           reportClients: REPORT_CLIENTS,
+          reports: REPORTS,
           runs: [gated, open],
         },
         null,
