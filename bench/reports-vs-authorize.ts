@@ -3,6 +3,7 @@
  * rate, alone and then while clients hammer the heavy reports (provider statements and usage
  * summaries over a seeded month of ledger). Run twice: with the report gate as configured by
  * default, and with it opened wide (REPORT_CONCURRENCY=64), so the figure shows what the gate buys.
+ * Provider statements read the provider usage parts, seeded as uncompacted parts of the ledger.
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -12,9 +13,12 @@ import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, seedPersonalSubscription
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const LEDGER_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 300_000);
+const EVENTS_PER_PART = Number(process.env.BENCH_EVENTS_PER_PART ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_AUTHORIZE_RATE ?? 300);
 const REPORT_CLIENTS = Number(process.env.BENCH_REPORT_CLIENTS ?? 16);
+/** Which heavy reports the clients ask for: `both` (alternating), `statements` or `summary`. */
+const REPORTS = process.env.BENCH_REPORTS ?? 'both';
 const PORT = 3903;
 const DB = 'tpb_bench_reports';
 const TZ = 'Asia/Shanghai';
@@ -41,6 +45,15 @@ async function seed(url: string): Promise<void> {
             'bench-model', $4, 100, 10, 110, 110, 0, 0, '[]'::jsonb, false
      FROM generate_series(1, $3) g, LATERAL (SELECT 1 + (g % $5) AS s) x`,
     [cycle.start, span, LEDGER_ROWS, rate.id, SUBSCRIBERS],
+  );
+  // The provider usage parts the usage writer would have appended for that ledger: one per job of
+  // EVENTS_PER_PART rows (the mean job of bench:ingest), none compacted yet. All rows lie in the
+  // current cycle, so all in its period.
+  await c.query(
+    `INSERT INTO provider_usage_parts (model_code, rate_id, period, requests, input_tokens, output_tokens)
+     SELECT model_code, rate_id, $1, count(*), sum(input_tokens), sum(output_tokens)
+     FROM usage_ledger GROUP BY model_code, rate_id, (substr(event_id, 6)::bigint - 1) / $2`,
+    [cycle.period, EVENTS_PER_PART],
   );
   await c.query('ANALYZE');
   await c.end();
@@ -79,12 +92,12 @@ async function measure(key: string, withReports: boolean): Promise<Phase> {
         connections: REPORT_CLIENTS,
         duration: SECONDS,
         requests: [
-          { method: 'GET', path: `/v1/provider-statements?period=${cycleContaining(new Date(), TZ).period}` },
+          { method: 'GET' as const, path: `/v1/provider-statements?period=${cycleContaining(new Date(), TZ).period}` },
           {
-            method: 'GET',
+            method: 'GET' as const,
             path: `/v1/usage/summary?groupBy=day&from=${encodeURIComponent(period.start.toISOString())}&to=${encodeURIComponent(period.end.toISOString())}`,
           },
-        ],
+        ].filter((_, i) => REPORTS === 'both' || (REPORTS === 'statements' ? i === 0 : i === 1)),
       })
     : null;
   const [a, r] = await Promise.all([authorize, reports]);
@@ -143,7 +156,16 @@ async function main(): Promise<void> {
     const open = await run('report gate opened wide', { REPORT_CONCURRENCY: '64', REPORT_QUEUE_LIMIT: '10000' });
     console.log(
       JSON.stringify(
-        { subscribers: SUBSCRIBERS, ledgerRows: LEDGER_ROWS, seconds: SECONDS, authorizeRate: RATE, reportClients: REPORT_CLIENTS, runs: [gated, open] },
+        {
+          subscribers: SUBSCRIBERS,
+          ledgerRows: LEDGER_ROWS,
+          eventsPerPart: EVENTS_PER_PART,
+          seconds: SECONDS,
+          authorizeRate: RATE,
+          reportClients: REPORT_CLIENTS,
+          reports: REPORTS,
+          runs: [gated, open],
+        },
         null,
         2,
       ),

@@ -13,11 +13,13 @@ import { AppModule } from '../src/app.module';
 import { periodBounds } from '../src/billing-rules';
 import { loadConfig } from '../src/config/app-config';
 import { Verifier } from '../src/verification/verifier.service';
+import { periodsSpanning } from '../src/billing-rules';
 import { REDIS_URL, dbUrl, dropDatabase, freshDatabase, seedPersonalSubscriptions } from './support';
 
 const N = Number(process.env.BENCH_SUBSCRIPTIONS ?? 100_000);
 const K = Number(process.env.BENCH_EVENTS_PER_SUBSCRIPTION ?? 10);
 const DB = 'tpb_bench_verify';
+const TZ = process.env.BILLING_TZ ?? 'Asia/Shanghai';
 
 async function seed(c: Client): Promise<void> {
   const now = new Date();
@@ -42,6 +44,16 @@ async function seed(c: Client): Promise<void> {
      FROM generate_series(1, ${N}) i JOIN buckets b ON b.cycle_id = md5('c' || i)::uuid
      CROSS JOIN generate_series(1, ${K}) k CROSS JOIN model_rates r`,
     [start],
+  );
+  // The provider usage parts the usage writer would have appended, one per key (as compacted),
+  // periods by the billing-rules rule the writer and the verifier use.
+  const [range] = (await c.query(`SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM usage_ledger`)).rows;
+  const span = periodsSpanning(range.first, range.last, TZ);
+  await c.query(
+    `INSERT INTO provider_usage_parts (model_code, rate_id, period, requests, input_tokens, output_tokens)
+     SELECT model_code, rate_id, ($1::text[])[width_bucket(occurred_at, $2::timestamptz[])], count(*), sum(input_tokens), sum(output_tokens)
+     FROM usage_ledger GROUP BY 1, 2, 3`,
+    [span.periods, span.starts.map((d) => d.toISOString())],
   );
   await c.query(`UPDATE buckets b SET remaining_credits = b.granted_credits - u.drawn
                  FROM (SELECT cycle_id, sum(credits) AS drawn FROM usage_ledger GROUP BY 1) u WHERE u.cycle_id = b.cycle_id`);
@@ -70,7 +82,7 @@ async function main(): Promise<void> {
   const seedStart = Date.now();
   await seed(c);
   console.log(`seeded ${N} subscriptions, ${N * K} ledger rows in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
-  const config = loadConfig({ DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: 'bench-verify', LOG_LEVEL: 'error', MIGRATIONS_RUN: 'false' });
+  const config = loadConfig({ BILLING_TZ: TZ, DATABASE_URL: dbUrl(DB), REDIS_URL, REDIS_PREFIX: 'bench-verify', LOG_LEVEL: 'error', MIGRATIONS_RUN: 'false' });
   const ctx = await NestFactory.createApplicationContext(AppModule.forRole('cli', config), { logger: ['error'] });
   try {
     const verifier = ctx.get(Verifier);

@@ -12,6 +12,7 @@ import { Reservations1764400400000 } from './1764400400000-reservations';
 import { BootstrapKeyFlag1764400500000 } from './1764400500000-bootstrap-key-flag';
 import { UsableBuckets1764400800000 } from './1764400800000-usable-buckets';
 import { InvoiceChanges1764500100000 } from './1764500100000-invoice-changes';
+import { ProviderUsageParts1764500200000 } from './1764500200000-provider-usage-parts';
 import { ListOrderIndexes1764500300000 } from './1764500300000-list-order-indexes';
 
 /** Every migration in order; listed explicitly so the app, the CLI and the tests load the same set. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   BootstrapKeyFlag1764400500000,
   UsableBuckets1764400800000,
   InvoiceChanges1764500100000,
+  ProviderUsageParts1764500200000,
   ListOrderIndexes1764500300000,
 ];

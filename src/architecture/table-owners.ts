@@ -16,6 +16,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   buckets: 'subscriptions',
   member_cycle_usage: 'subscriptions',
   usage_ledger: 'usage',
+  provider_usage_parts: 'usage',
   usage_event_ids: 'usage',
   rejected_usage: 'usage',
   charges: 'charges',

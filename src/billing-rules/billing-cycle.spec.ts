@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cycleContaining, nextCycle, periodBounds, periodOf } from './billing-cycle';
+import { cycleContaining, nextCycle, periodBounds, periodOf, periodsSpanning } from './billing-cycle';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -185,5 +185,38 @@ describe('billing cycle reuse', () => {
     expect(periodBounds('2026-05', 'Europe/London').start).toEqual(at('2026-04-30T23:00:00Z'));
     expect(periodOf(at('2026-04-30T20:00:00Z'), 'Asia/Shanghai')).toBe('2026-05');
     expect(periodOf(at('2026-04-30T20:00:00Z'), 'Europe/London')).toBe('2026-04');
+  });
+});
+
+describe('periodsSpanning', () => {
+  it('lists every period from the first instant to the last, each starting at its local 1st 00:00', () => {
+    // 2026-01-31 16:00Z = 2026-02-01 00:00 (+08); 2026-04-01 03:00Z = 2026-04-01 11:00 (+08)
+    const span = periodsSpanning(at('2026-01-31T16:00:00Z'), at('2026-04-01T03:00:00Z'), 'Asia/Shanghai');
+    expect(span.periods).toEqual(['2026-02', '2026-03', '2026-04']);
+    expect(span.starts.map((d) => d.toISOString())).toEqual(['2026-01-31T16:00:00.000Z', '2026-02-28T16:00:00.000Z', '2026-03-31T16:00:00.000Z']);
+  });
+
+  it('is one period when both instants share it, and refuses a reversed range', () => {
+    const span = periodsSpanning(at('2026-02-28T15:59:59.999Z'), at('2026-02-28T15:59:59.999Z'), 'Asia/Shanghai');
+    expect(span.periods).toEqual(['2026-02']);
+    expect(() => periodsSpanning(at('2026-03-01T00:00:00Z'), at('2026-02-01T00:00:00Z'), 'UTC')).toThrow('last must not be before first');
+  });
+
+  it('places every instant in between in the period periodOf gives it, by its start (as width_bucket does)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 2), max: Date.UTC(2099, 0, 1) }),
+        fc.integer({ min: 0, max: 400 * 86400_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.constantFrom('Asia/Shanghai', 'America/New_York', 'Europe/London', 'UTC'),
+        (firstMs, spanMs, f, tz) => {
+          const span = periodsSpanning(new Date(firstMs), new Date(firstMs + spanMs), tz);
+          const t = firstMs + Math.floor(f * spanMs);
+          const bucket = span.starts.filter((s) => s.getTime() <= t).length; // width_bucket(t, starts)
+          expect(span.periods[bucket - 1]).toBe(periodOf(new Date(t), tz));
+          for (let i = 0; i < span.periods.length; i++) expect(span.starts[i]).toEqual(periodBounds(span.periods[i], tz).start);
+        },
+      ),
+    );
   });
 });

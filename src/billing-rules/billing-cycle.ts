@@ -79,3 +79,33 @@ export function nextCycle(cycleEnd: Date, tz: string): BillingCycle {
   }
   return cycle;
 }
+
+/** Consecutive billing periods with the instant each starts at, for bucketing instants set-wise. */
+export interface PeriodSpan {
+  /** Every period from the one containing `first` to the one containing `last`, in order. */
+  periods: string[];
+  /** starts[i] is the local 1st 00:00 of periods[i]; each period ends where the next starts. */
+  starts: Date[];
+}
+
+/**
+ * The periods covering [first, last] in `tz`, contiguous, so that an instant t in that range lies
+ * in periods[i] exactly when starts[i] <= t < starts[i + 1] (the last one ends after `last`).
+ * Why: SQL can then attribute rows to periods by this rule (width_bucket over `starts`) without a
+ * second, SQL-side time-zone rule.
+ */
+export function periodsSpanning(first: Date, last: Date, tz: string): PeriodSpan {
+  assertValidDate(first, 'first');
+  assertValidDate(last, 'last');
+  if (last.getTime() < first.getTime()) throw new BillingRuleError('INVALID_DATE', 'last must not be before first');
+  const periods: string[] = [];
+  const starts: Date[] = [];
+  let cycle = cycleOfInstant(first, tz);
+  const lastMs = last.getTime();
+  for (;;) {
+    periods.push(cycle.period);
+    starts.push(new Date(cycle.startMs));
+    if (lastMs < cycle.endMs) return { periods, starts };
+    cycle = cycleOfInstant(new Date(cycle.endMs), tz);
+  }
+}

@@ -149,6 +149,13 @@ export class AppConfig {
   @Min(0)
   @Max(3600000)
   SCHEDULE_CHECK_INTERVAL_MS = 30000;
+
+  /** How often the worker folds provider usage parts (one per usage batch and key) into one row per key. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86400000)
+  PROVIDER_USAGE_COMPACT_EVERY_MS = 600000;
   /** Lets webhooks target loopback, private and link-local addresses; off outside tests and closed networks. */
   @Transform(toBool)
   @IsBoolean()

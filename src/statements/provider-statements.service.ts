@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { amountPerMillion, periodBounds, toSafeNumber } from '../billing-rules';
+import { amountPerMillion, requirePeriod, toSafeNumber } from '../billing-rules';
 import { NotFoundProblem } from '../common/http/domain.exception';
-import { AppConfig } from '../config/app-config';
 import { ModelLineView, ProviderStatementView } from './dto/provider-statement.dto';
 import { dbInt } from '../database/db-integer';
 
-/** Ledger totals of one model at one rate version, with that version's provider prices. */
+/** Usage totals of one model at one rate version, with that version's provider prices. */
 interface VersionRow {
   provider_code: string;
   model_code: string;
@@ -22,24 +21,26 @@ interface VersionRow {
  * the billing time zone), billed or not; rejected events are not in the ledger. Tokens are summed
  * per rate version (the row's rate_id, fixed when the event was recorded) and each sum is priced
  * and rounded on its own, as the contract rounds per version, then the parts are added.
+ *
+ * Read from provider_usage_parts, not the ledger: the usage writer appends, in the transaction
+ * that records a batch, that batch's totals per (model, rate version, period), and compaction
+ * folds them; so a statement costs in proportion to the parts of its period, not to its events.
+ * The verifier checks the parts against the ledger.
  */
 @Injectable()
 export class ProviderStatementsService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   async statements(period: string, provider?: string): Promise<ProviderStatementView[]> {
     const codes = await this.providerCodes(provider);
-    const { start, end } = periodBounds(period, this.config.BILLING_TZ);
+    requirePeriod(period);
     const rows: VersionRow[] = await this.dataSource.query(
-      `SELECT m.provider_code, l.model_code, count(*) AS requests, sum(l.input_tokens) AS input_tokens, sum(l.output_tokens) AS output_tokens,
+      `SELECT m.provider_code, p.model_code, sum(p.requests) AS requests, sum(p.input_tokens) AS input_tokens, sum(p.output_tokens) AS output_tokens,
               r.provider_input_price_per_million_fen AS in_price, r.provider_output_price_per_million_fen AS out_price
-       FROM usage_ledger l JOIN models m ON m.code = l.model_code JOIN model_rates r ON r.id = l.rate_id
-       WHERE l.occurred_at >= $1 AND l.occurred_at < $2 AND m.provider_code = ANY($3)
-       GROUP BY m.provider_code, l.model_code, l.rate_id, r.provider_input_price_per_million_fen, r.provider_output_price_per_million_fen`,
-      [start.toISOString(), end.toISOString(), codes],
+       FROM provider_usage_parts p JOIN models m ON m.code = p.model_code JOIN model_rates r ON r.id = p.rate_id
+       WHERE p.period = $1 AND m.provider_code = ANY($2)
+       GROUP BY m.provider_code, p.model_code, p.rate_id, r.provider_input_price_per_million_fen, r.provider_output_price_per_million_fen`,
+      [period, codes],
     );
     return codes.map((code) =>
       statementOf(

@@ -4,6 +4,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { ReservationsModule } from '../reservations/reservations.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageLedgerRepository } from './ledger/usage-ledger.repository';
+import { ProviderUsagePartsRepository } from './ledger/provider-usage-parts.repository';
 import { UsageRecorder } from './ledger/usage-recorder.service';
 import { UsageEnqueuer } from './usage-enqueuer.service';
 import { UsageEventsController } from './usage-events.controller';
@@ -18,6 +19,7 @@ import { UsageQueueProducer } from './usage-queue-producer';
   imports: [SubscriptionsModule, CatalogModule, AlertsModule, ReservationsModule],
   providers: [
     UsageLedgerRepository,
+    ProviderUsagePartsRepository,
     UsageRecorder,
     RejectedUsageService,
     UsageQueryService,
@@ -27,6 +29,6 @@ import { UsageQueueProducer } from './usage-queue-producer';
     UsageQueueProducer,
   ],
   controllers: [UsageEventsController, UsageController, RejectedUsageController],
-  exports: [UsageRecorder, UsageLedgerRepository, RejectedUsageService, UsageJobRecorder],
+  exports: [UsageRecorder, UsageLedgerRepository, ProviderUsagePartsRepository, RejectedUsageService, UsageJobRecorder],
 })
 export class UsageModule {}

@@ -59,3 +59,27 @@ export const MEMBER_USAGE_SQL = `
       jsonb_build_object('usedCredits', COALESCE(m.used_credits, 0)::text) AS act
     FROM member_cycle_usage m
     FULL JOIN used u ON u.cycle_id = m.cycle_id AND u.subscriber_id = m.subscriber_id)`;
+
+/**
+ * A (model, rate version, period)'s provider usage parts against the ledger rows of that key:
+ * requests, input and output tokens. Parameters: $1 the periods and $2 their starts covering every
+ * ledger row (billing-rules' periodsSpanning), so each row's period follows the same rule as the
+ * usage writer's (width_bucket over the starts), not a second time-zone rule in SQL.
+ */
+export const PROVIDER_USAGE_SQL = `
+  WITH led AS (
+    SELECT model_code, rate_id, ($1::text[])[width_bucket(occurred_at, $2::timestamptz[])] AS period,
+      count(*) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens
+    FROM usage_ledger GROUP BY 1, 2, 3),
+  parts AS (
+    SELECT model_code, rate_id, period, sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens
+    FROM provider_usage_parts GROUP BY 1, 2, 3),
+  cmp AS (
+    SELECT 'provider-usage' AS entity,
+      COALESCE(p.period, l.period) || ':' || COALESCE(p.model_code, l.model_code) || ':' || COALESCE(p.rate_id, l.rate_id)::text AS id,
+      jsonb_build_object('requests', COALESCE(l.requests, 0)::text, 'inputTokens', COALESCE(l.input_tokens, 0)::text,
+        'outputTokens', COALESCE(l.output_tokens, 0)::text) AS exp,
+      CASE WHEN p.model_code IS NULL THEN NULL
+           ELSE jsonb_build_object('requests', p.requests::text, 'inputTokens', p.input_tokens::text, 'outputTokens', p.output_tokens::text) END AS act
+    FROM parts p
+    FULL JOIN led l ON l.model_code = p.model_code AND l.rate_id = p.rate_id AND l.period = p.period)`;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CHARGE_SQL, INVOICE_SQL } from './charge-reconciliation.sql';
-import { BUCKET_BALANCE_SQL, CYCLE_USAGE_SQL, LEDGER_ENTRY_SQL, MEMBER_USAGE_SQL } from './ledger-reconciliation.sql';
+import { BUCKET_BALANCE_SQL, CYCLE_USAGE_SQL, LEDGER_ENTRY_SQL, MEMBER_USAGE_SQL, PROVIDER_USAGE_SQL } from './ledger-reconciliation.sql';
+import { periodsSpanning } from '../billing-rules';
 import { CheckKind, CheckResult, DIFFERENCES_LISTED_PER_KIND, differingFields } from './verification-report';
 
 interface CmpRow {
@@ -31,6 +32,13 @@ export class ReconciliationRepository {
 
   memberUsage(em: EntityManager): Promise<CheckResult> {
     return this.check(em, 'member-usage', MEMBER_USAGE_SQL, []);
+  }
+
+  /** The ledger's periods are bucketed by billing-rules in `tz`, as the usage writer buckets them. */
+  async providerUsage(em: EntityManager, tz: string): Promise<CheckResult> {
+    const [range]: { first: Date | null; last: Date | null }[] = await em.query(`SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM usage_ledger`);
+    const span = range.first && range.last ? periodsSpanning(range.first, range.last, tz) : { periods: [], starts: [] };
+    return this.check(em, 'provider-usage', PROVIDER_USAGE_SQL, [span.periods, span.starts.map((d) => d.toISOString())]);
   }
 
   charges(em: EntityManager): Promise<CheckResult> {

@@ -1,5 +1,14 @@
 /** What each check compares; one kind per recomputed figure family. */
-export const CHECK_KINDS = ['bucket-balance', 'ledger-entry', 'cycle-usage', 'member-usage', 'charge', 'invoice', 'settlement-batch'] as const;
+export const CHECK_KINDS = [
+  'bucket-balance',
+  'ledger-entry',
+  'cycle-usage',
+  'member-usage',
+  'provider-usage',
+  'charge',
+  'invoice',
+  'settlement-batch',
+] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** One figure that the stored state does not agree with its source; only the fields that differ. */

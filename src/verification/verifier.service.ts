@@ -35,6 +35,7 @@ export class Verifier {
       out.push(await this.reconciliation.ledgerEntries(em));
       out.push(await this.reconciliation.cycleUsage(em));
       out.push(await this.reconciliation.memberUsage(em));
+      out.push(await this.reconciliation.providerUsage(em, this.config.BILLING_TZ));
       out.push(await this.reconciliation.charges(em));
       out.push(await this.reconciliation.invoices(em, this.config.TAX_RATE_BP, startedAt, (p) => periodBounds(p, this.config.BILLING_TZ).end));
       out.push(await this.settlementFiles.run(em));

@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue, QueueEvents } from 'bullmq';
-import { ENSURE_LEDGER_PARTITIONS, PRUNE_INVOICE_CHANGES, PURGE_IDEMPOTENCY_KEYS } from '../../src/maintenance/maintenance.processor';
+import { COMPACT_PROVIDER_USAGE, ENSURE_LEDGER_PARTITIONS, PRUNE_INVOICE_CHANGES, PURGE_IDEMPOTENCY_KEYS } from '../../src/maintenance/maintenance.processor';
 import { QUEUES } from '../../src/queue/queue-names';
 import { redisOptionsFromUrl, bullPrefix } from '../../src/queue/redis-options';
 import { startTestApp } from '../support/test-app';
@@ -43,7 +43,7 @@ describe('health and the worker role', () => {
       const ids = async (queue: string) => (await t.app.get<Queue>(getQueueToken(queue)).getJobSchedulers()).map((s) => s.key).sort();
       expect(await ids(QUEUES.rating)).toEqual([RATING_JOBS.monthly, RATING_JOBS.resume].sort());
       expect(await ids(QUEUES.settlement)).toEqual([SETTLEMENT_NIGHTLY]);
-      expect(await ids(QUEUES.maintenance)).toEqual([ENSURE_LEDGER_PARTITIONS, PRUNE_INVOICE_CHANGES, PURGE_IDEMPOTENCY_KEYS].sort());
+      expect(await ids(QUEUES.maintenance)).toEqual([COMPACT_PROVIDER_USAGE, ENSURE_LEDGER_PARTITIONS, PRUNE_INVOICE_CHANGES, PURGE_IDEMPOTENCY_KEYS].sort());
       expect(t.app.get(JobSchedulerRegistry).status().missing).toEqual([]);
     } finally {
       await t.close();

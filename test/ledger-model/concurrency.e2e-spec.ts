@@ -13,6 +13,7 @@ import {
   Catalog,
   WorkerChild,
   balanceDiffs,
+  providerUsageDiffs,
   compareLedger,
   createAccount,
   createCatalog,
@@ -73,7 +74,12 @@ describe('four worker processes on one queue, same subscriptions', () => {
 
     const expected = expectedLedger(run.world, jobs, modelNow);
     const actual = await readActual(t.db, run.subscriptionIds, ids);
-    const diffs = [...compareLedger(expected, actual, 'aggregate'), ...ledgerInvariants(actual, before), ...(await balanceDiffs(t, run, expected))];
+    const diffs = [
+      ...compareLedger(expected, actual, 'aggregate'),
+      ...ledgerInvariants(actual, before),
+      ...(await balanceDiffs(t, run, expected)),
+      ...(await providerUsageDiffs(t)),
+    ];
     const context = `seed ${seed}; ${counts.completed} jobs in ${elapsed} ms, up to ${overlap} in flight at once`;
 
     expect({ context, diffs: formatDiffs(diffs) }).toEqual({ context, diffs: '' });

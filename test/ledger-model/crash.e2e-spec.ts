@@ -11,6 +11,7 @@ import {
   Catalog,
   WorkerChild,
   balanceDiffs,
+  providerUsageDiffs,
   compareLedger,
   createAccount,
   createCatalog,
@@ -93,7 +94,12 @@ describe('a worker killed mid-stream', () => {
     const history = await jobHistory(queue);
     const expected = expectedLedger(run.world, jobs, modelNow);
     const actual = await readActual(t.db, run.subscriptionIds, ids);
-    const diffs = [...compareLedger(expected, actual, 'aggregate'), ...ledgerInvariants(actual, before), ...(await balanceDiffs(t, run, expected))];
+    const diffs = [
+      ...compareLedger(expected, actual, 'aggregate'),
+      ...ledgerInvariants(actual, before),
+      ...(await balanceDiffs(t, run, expected)),
+      ...(await providerUsageDiffs(t)),
+    ];
     const context = `seed ${seed}; killed with ${atKill.rows} rows written, ${atKill.active} jobs active, ${atKill.completed} completed`;
     expect({ context, diffs: formatDiffs(diffs) }).toEqual({ context, diffs: '' });
     expect({ context, failed: history.failed }).toEqual({ context, failed: [] });

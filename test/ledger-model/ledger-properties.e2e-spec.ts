@@ -21,6 +21,7 @@ import {
   PLANS,
   RunWorld,
   balanceDiffs,
+  providerUsageDiffs,
   compareLedger,
   createAccount,
   createCatalog,
@@ -82,7 +83,12 @@ describe('usage ledger = reference model (property-based)', () => {
     const expected = expectedLedger(run.world, jobs, modelNow);
     tally(expected, jobs);
     const actual = await readActual(t.db, run.subscriptionIds, ids);
-    const diffs = [...compareLedger(expected, actual, 'exact'), ...ledgerInvariants(actual, before), ...(await balanceDiffs(t, run, expected))];
+    const diffs = [
+      ...compareLedger(expected, actual, 'exact'),
+      ...ledgerInvariants(actual, before),
+      ...(await balanceDiffs(t, run, expected)),
+      ...(await providerUsageDiffs(t)),
+    ];
     if (counts.failed > failedBefore) diffs.push(`failed jobs: ${JSON.stringify((await jobHistory(usageQueue(t))).failed)}`);
     return diffs;
   }

@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../../src/queue/queue-names';
 import { USAGE_BATCH_JOB } from '../../src/usage/usage-job';
+import { ReconciliationRepository } from '../../src/verification/reconciliation.repository';
 import { TestApp, bearer } from '../support/test-app';
 import { spawnWorker as spawnServiceWorker } from '../support/worker-process';
 import {
@@ -530,6 +531,15 @@ export function ledgerInvariants(actual: ActualLedger, initial: ActualLedger): s
     if (u - before !== (used.get(k) ?? 0)) diffs.push(`member usage ${k}: grew ${u - before}, ledger says ${used.get(k) ?? 0}`);
   }
   return diffs;
+}
+
+/**
+ * The provider usage parts the writer appended agree with the ledger, per (model, rate version,
+ * period): the verifier's own reconciliation, over the whole database.
+ */
+export async function providerUsageDiffs(t: TestApp): Promise<string[]> {
+  const result = await t.app.get(ReconciliationRepository).providerUsage(t.db.manager, t.config.BILLING_TZ);
+  return result.differences.map((d) => `provider usage ${d.id}: ledger ${JSON.stringify(d.expected)}, parts ${JSON.stringify(d.actual)}`);
 }
 
 /** GET /balance of every subscription with an open cycle agrees with the model. */

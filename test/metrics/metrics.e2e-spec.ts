@@ -102,9 +102,10 @@ describe('metrics: GET /metrics in Prometheus text format', () => {
       expect(sample(text, 'tpb_queue_oldest_waiting_age_seconds', { queue: 'usage-events' })).toBeGreaterThanOrEqual(120);
       expect(sample(text, 'tpb_queue_oldest_waiting_age_seconds', { queue: 'settlement' })).toBe(0);
       expect(sample(text, 'tpb_metrics_source_up', { source: 'redis' })).toBe(1);
-      // the all-in-one process owns the schedules of its workers, none missing: rating (monthly, resume),
-      // settlement, reservations, alerts, webhooks, maintenance (idempotency keys, partitions, invoice changes)
-      expect(sample(text, 'tpb_job_schedulers', { state: 'wanted' })).toBe(9);
+      // the all-in-one process owns the ten schedules of its workers, none missing: rating 2
+      // (monthly, resume), settlement 1, maintenance 4 (idempotency purge, ledger partitions,
+      // invoice change pruning, provider usage compaction), webhooks 1, alerts 1, reservations 1
+      expect(sample(text, 'tpb_job_schedulers', { state: 'wanted' })).toBe(10);
       expect(sample(text, 'tpb_job_schedulers', { state: 'missing' })).toBe(0);
     } finally {
       await delayed.remove();

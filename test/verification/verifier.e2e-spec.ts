@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { periodOf } from '../../src/billing-rules';
 import { Verifier } from '../../src/verification/verifier.service';
 import { Difference, VerificationReport } from '../../src/verification/verification-report';
 import { startSettlementApp } from '../settlement/support';
@@ -66,6 +67,10 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     expect(report.summary.checked).toMatchObject({ 'ledger-entry': 6, charge: 5, invoice: 4, 'settlement-batch': 1 });
     expect(report.summary.checked['bucket-balance']).toBeGreaterThanOrEqual(5);
     expect(report.summary.checked['member-usage']).toBe(5);
+    // provider usage: one key per (model, rate version, month of occurredAt in the billing zone) of the ledger
+    const rows: { model_code: string; rate_id: string; occurred_at: Date }[] = await t.db.query(`SELECT model_code, rate_id, occurred_at FROM usage_ledger`);
+    const keys = new Set(rows.map((r) => `${periodOf(r.occurred_at, t.config.BILLING_TZ)}:${r.model_code}:${r.rate_id}`));
+    expect(report.summary.checked['provider-usage']).toBe(keys.size);
   });
 
   it('serves the same report at GET /v1/admin/verify to admin and billing, and refuses other roles', async () => {
@@ -115,8 +120,24 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     ]);
   });
 
-  it('reports a ledger entry whose credits do not follow from its tokens and weights', async () => {
-    const [entry] = await t.db.query(`SELECT event_id FROM usage_ledger WHERE subscriber_id = 'v-b2'`);
+  /** The ledger's own totals of one (period, model, rate version), as the provider-usage check recomputes them. */
+  async function ledgerTotals(period: string, model: string, rateId: string): Promise<{ requests: number; inputTokens: number; outputTokens: number }> {
+    const rows: { occurred_at: Date; input_tokens: string; output_tokens: string }[] = await t.db.query(
+      `SELECT occurred_at, input_tokens, output_tokens FROM usage_ledger WHERE model_code = $1 AND rate_id = $2`,
+      [model, rateId],
+    );
+    const mine = rows.filter((r) => periodOf(r.occurred_at, t.config.BILLING_TZ) === period);
+    return {
+      requests: mine.length,
+      inputTokens: mine.reduce((a, r) => a + Number(r.input_tokens), 0),
+      outputTokens: mine.reduce((a, r) => a + Number(r.output_tokens), 0),
+    };
+  }
+
+  it('reports a ledger entry whose credits do not follow from its tokens and weights, and the provider usage it no longer matches', async () => {
+    const [entry] = await t.db.query(`SELECT event_id, model_code, rate_id, occurred_at FROM usage_ledger WHERE subscriber_id = 'v-b2'`);
+    const period = periodOf(entry.occurred_at, t.config.BILLING_TZ);
+    const { inputTokens } = await ledgerTotals(period, entry.model_code, entry.rate_id);
     const report = await tampered(
       `UPDATE usage_ledger SET input_tokens = input_tokens + 1 WHERE event_id = $1`,
       `UPDATE usage_ledger SET input_tokens = input_tokens - 1 WHERE event_id = $1`,
@@ -124,7 +145,83 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     );
     expect(report.differences).toEqual([
       { kind: 'ledger-entry', entity: 'usage-ledger', id: entry.event_id, expected: { credits: 600_001 }, actual: { credits: 600_000 } },
+      // the parts were written with the row as recorded: one token fewer than the tampered ledger
+      {
+        kind: 'provider-usage',
+        entity: 'provider-usage',
+        id: `${period}:${entry.model_code}:${entry.rate_id}`,
+        expected: { inputTokens: inputTokens + 1 },
+        actual: { inputTokens },
+      },
     ]);
+  });
+
+  it('reports provider usage parts that disagree with the ledger: changed, missing, or with no ledger rows at all', async () => {
+    const [part] = await t.db.query(`SELECT seq, model_code, rate_id, period FROM provider_usage_parts ORDER BY seq LIMIT 1`);
+    const id = `${part.period}:${part.model_code}:${part.rate_id}`;
+    const totals = await ledgerTotals(part.period, part.model_code, part.rate_id);
+    const changed = await tampered(
+      `UPDATE provider_usage_parts SET output_tokens = output_tokens + 3, requests = requests + 1 WHERE seq = $1`,
+      `UPDATE provider_usage_parts SET output_tokens = output_tokens - 3, requests = requests - 1 WHERE seq = $1`,
+      [part.seq],
+    );
+    expect(changed.differences).toEqual([
+      {
+        kind: 'provider-usage',
+        entity: 'provider-usage',
+        id,
+        expected: { requests: totals.requests, outputTokens: totals.outputTokens },
+        actual: { requests: totals.requests + 1, outputTokens: totals.outputTokens + 3 },
+      },
+    ]);
+
+    const [whole] = await t.db.query(`SELECT * FROM provider_usage_parts WHERE seq = $1`, [part.seq]);
+    const others = await t.db.query(
+      `SELECT count(*)::int AS n FROM provider_usage_parts WHERE period = $1 AND model_code = $2 AND rate_id = $3 AND seq <> $4`,
+      [part.period, part.model_code, part.rate_id, part.seq],
+    );
+    await t.db.query(`DELETE FROM provider_usage_parts WHERE seq = $1`, [part.seq]);
+    let missing: VerificationReport;
+    try {
+      missing = await verifier.run();
+    } finally {
+      await t.db.query(
+        `INSERT INTO provider_usage_parts (seq, model_code, rate_id, period, requests, input_tokens, output_tokens) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [whole.seq, whole.model_code, whole.rate_id, whole.period, whole.requests, whole.input_tokens, whole.output_tokens],
+      );
+    }
+    const less = (n: number, by: string) => n - Number(by);
+    expect(only(missing, 'provider-usage')).toEqual([
+      others[0].n === 0
+        ? { kind: 'provider-usage', entity: 'provider-usage', id, expected: totals, actual: null }
+        : {
+            kind: 'provider-usage',
+            entity: 'provider-usage',
+            id,
+            expected: totals,
+            actual: {
+              requests: less(totals.requests, whole.requests),
+              inputTokens: less(totals.inputTokens, whole.input_tokens),
+              outputTokens: less(totals.outputTokens, whole.output_tokens),
+            },
+          },
+    ]);
+
+    const phantom = await tampered(
+      `INSERT INTO provider_usage_parts (model_code, rate_id, period, requests, input_tokens, output_tokens) VALUES ($1, $2, '2001-01', 2, 10, 20)`,
+      `DELETE FROM provider_usage_parts WHERE model_code = $1 AND rate_id = $2 AND period = '2001-01'`,
+      [part.model_code, part.rate_id],
+    );
+    expect(phantom.differences).toEqual([
+      {
+        kind: 'provider-usage',
+        entity: 'provider-usage',
+        id: `2001-01:${part.model_code}:${part.rate_id}`,
+        expected: { requests: 0, inputTokens: 0, outputTokens: 0 },
+        actual: { requests: 2, inputTokens: 10, outputTokens: 20 },
+      },
+    ]);
+    expect((await verifier.run()).ok).toBe(true);
   });
 
   it('reports an overage charge changed after rating: the charge, its tax, its invoice and its settlement record', async () => {

@@ -4,6 +4,7 @@ import { MembershipSpan } from '../event-screening';
 import { UsageEvent } from '../usage-event';
 import { UnrecordableRow } from '../unrecordable-event';
 import { UNRECORDABLE } from '../rejection-reason';
+import { periodsSpanning } from '../../billing-rules';
 
 export interface ClaimedIds {
   claimed: Set<string>;
@@ -98,9 +99,22 @@ export class UsageLedgerRepository {
   /**
    * The batch's rows travel as one JSON document (JSON.stringify is native; encoding eighteen
    * PostgreSQL arrays element by element was a tenth of the worker's CPU in the ingest profile).
+   *
+   * The same statement appends the batch's provider usage parts: one row per (model, rate version,
+   * period) summing the ledger rows it inserted (RETURNING), so a provider statement never has to
+   * aggregate the ledger and no shared counter row is updated. Periods follow billing-rules: the
+   * batch's periods and their starts come from periodsSpanning, and width_bucket places each row's
+   * occurred_at among those starts (a row outside them would get a NULL period and fail the insert).
    */
-  async insertLedger(em: EntityManager, rows: LedgerRow[]): Promise<void> {
+  async insertLedger(em: EntityManager, rows: LedgerRow[], tz: string): Promise<void> {
     if (rows.length === 0) return;
+    let first = rows[0].event.occurredAt;
+    let last = first;
+    for (const r of rows) {
+      if (r.event.occurredAt < first) first = r.event.occurredAt;
+      if (r.event.occurredAt > last) last = r.event.occurredAt;
+    }
+    const span = periodsSpanning(first, last, tz);
     const doc = rows.map((r) => ({
       event_id: r.event.eventId,
       occurred_at: r.event.occurredAt.toISOString(),
@@ -122,9 +136,14 @@ export class UsageLedgerRepository {
       metadata: r.event.metadata,
     }));
     await em.query(
-      `INSERT INTO usage_ledger (${LEDGER_COLUMNS.map((c) => c.split(' ')[0]).join(', ')})
-       SELECT * FROM json_to_recordset($1::json) AS t(${LEDGER_COLUMNS.join(', ')})`,
-      [JSON.stringify(doc)],
+      `WITH inserted AS (
+         INSERT INTO usage_ledger (${LEDGER_COLUMNS.map((c) => c.split(' ')[0]).join(', ')})
+         SELECT * FROM json_to_recordset($1::json) AS t(${LEDGER_COLUMNS.join(', ')})
+         RETURNING model_code, rate_id, occurred_at, input_tokens, output_tokens)
+       INSERT INTO provider_usage_parts (model_code, rate_id, period, requests, input_tokens, output_tokens)
+       SELECT model_code, rate_id, ($2::text[])[width_bucket(occurred_at, $3::timestamptz[])], count(*), sum(input_tokens), sum(output_tokens)
+       FROM inserted GROUP BY 1, 2, 3`,
+      [JSON.stringify(doc), span.periods, span.starts.map((d) => d.toISOString())],
     );
   }
 

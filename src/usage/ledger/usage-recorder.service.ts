@@ -93,7 +93,7 @@ export class UsageRecorder {
       else reject(event, outcome);
     }
     await rater.flush();
-    await this.repo.insertLedger(em, rater.ledgerRows);
+    await this.repo.insertLedger(em, rater.ledgerRows, this.config.BILLING_TZ);
     await this.holds.settle(em, settlementsOf(rater.ledgerRows), now);
     await this.debits.addMemberUsage(em, rater.memberUsage);
     const touched = new Set(rater.ledgerRows.map((r) => r.subscriptionId));
