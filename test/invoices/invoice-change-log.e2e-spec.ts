@@ -3,7 +3,7 @@ import { ChargeWriter, NewCharge } from '../../src/charges/charge-writer';
 import { Clock } from '../../src/common/clock/clock';
 import { InvoiceChangeLog } from '../../src/invoices/invoice-change-log';
 import { invoiceHeads } from '../../src/invoices/invoice-heads';
-import { periodIn } from '../support/calendar';
+import { periodIn, shanghaiPeriodEnd, shiftPeriod } from '../support/calendar';
 import { rowsRead } from '../support/plan-cost';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { bearer } from '../support/test-app';
@@ -11,18 +11,6 @@ import { externalRefOf, runSettlement, startSettlementApp } from '../settlement/
 
 const ACCOUNTS = 3_000;
 const MINUTE = 60_000;
-
-function shift(period: string, months: number): string {
-  const [y, m] = period.split('-').map(Number);
-  const d = new Date(Date.UTC(y, m - 1 + months, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
-/** The end of a billing period in Asia/Shanghai (UTC+8, no daylight saving): the next month's first midnight there. */
-function periodEnd(period: string): Date {
-  const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 1) - 8 * 3_600_000);
-}
 
 interface Head {
   id: string;
@@ -45,7 +33,7 @@ async function expectedHeads(db: DataSource, now: Date, period?: string): Promis
   );
   return rows
     .map((r) => {
-      const end = periodEnd(r.billing_period);
+      const end = shanghaiPeriodEnd(r.billing_period);
       const at = Math.max(r.stamp?.getTime() ?? 0, end <= now ? end.getTime() : 0);
       return { id: r.id, updatedAt: new Date(at).toISOString() };
     })
@@ -55,7 +43,7 @@ async function expectedHeads(db: DataSource, now: Date, period?: string): Promis
 describe('invoice change log: the invoice list reads a page, not every invoice', () => {
   let t: Awaited<ReturnType<typeof startSettlementApp>>;
   const current = periodIn(new Date(), 'Asia/Shanghai');
-  const periods = [shift(current, -2), shift(current, -1), current];
+  const periods = [shiftPeriod(current, -2), shiftPeriod(current, -1), current];
   const list = (query: Record<string, string | number>) => t.http().get('/v1/invoices').query(query).set(bearer(t.adminKey));
   const clockAt = (at: Date) => ({ now: () => at }) as Clock;
   const pruner = (at: Date) => new InvoiceChangeLog(t.db, clockAt(at));
@@ -179,7 +167,7 @@ describe('invoice change log: the invoice list reads a page, not every invoice',
 describe('invoice change log: what registers an invoice and what changes one', () => {
   let t: Awaited<ReturnType<typeof startSettlementApp>>;
   const current = periodIn(new Date(), 'Asia/Shanghai');
-  const previous = shift(current, -1);
+  const previous = shiftPeriod(current, -1);
   const one = async (accountId: string, period: string) => {
     const res = await t.http().get('/v1/invoices').query({ accountId, period }).set(bearer(t.adminKey));
     expect(res.status).toBe(200);

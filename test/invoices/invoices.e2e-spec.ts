@@ -1,18 +1,13 @@
 import { parse } from 'csv-parse/sync';
-import { periodIn } from '../support/calendar';
+import { periodIn, shiftPeriod } from '../support/calendar';
 import { createAccount, createModel, createPlan, subscribe } from '../support/fixtures';
 import { bearer } from '../support/test-app';
 import { adjust, chargeWithDescription, runSettlement, startSettlementApp } from '../settlement/support';
 
-function previousPeriod(period: string): string {
-  const [y, m] = period.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
 describe('invoices', () => {
   let t: Awaited<ReturnType<typeof startSettlementApp>>;
   const current = periodIn(new Date(), 'Asia/Shanghai');
-  const previous = previousPeriod(current);
+  const previous = shiftPeriod(current, -1);
   let a: string;
   let b: string;
   const list = (query: Record<string, string | number>, key = t.adminKey) => t.http().get('/v1/invoices').query(query).set(bearer(key));

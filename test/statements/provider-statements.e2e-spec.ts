@@ -1,18 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { periodIn } from '../support/calendar';
+import { lastDayOf, periodIn, shiftPeriod } from '../support/calendar';
 import { createAccount, createPlan, subscribe } from '../support/fixtures';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { EventInput, drainUsageQueue } from '../support/usage';
-
-const shift = (period: string, months: number) => {
-  const [y, m] = period.split('-').map(Number);
-  const i = y * 12 + (m - 1) + months;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-};
-const lastDay = (period: string) => {
-  const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-};
 
 /**
  * Figures by hand from SPEC §11: per model, Σ over rate versions of
@@ -22,8 +12,8 @@ const lastDay = (period: string) => {
 describe('provider statements', () => {
   let t: TestApp;
   const current = periodIn(new Date(), 'Asia/Shanghai');
-  const month = shift(current, -1);
-  const before = shift(current, -2);
+  const month = shiftPeriod(current, -1);
+  const before = shiftPeriod(current, -2);
   let n = 0;
   const ev = (subscriberId: string, model: string, inputTokens: number, outputTokens: number, occurredAt: string): EventInput => ({
     eventId: `st-${process.pid}-${++n}`,
@@ -69,7 +59,7 @@ describe('provider statements', () => {
     await subscribe(t, await createAccount(t), 'pb-only', [{ subscriberId: '8613700000002' }], start);
     const [sa, sb] = ['8613700000001', '8613700000002'];
     const events = [
-      ev(sa, 'pa-m1', 7, 7, `${before}-${lastDay(before)}T23:30:00+08:00`), // previous month in Shanghai (same UTC day as the next)
+      ev(sa, 'pa-m1', 7, 7, `${before}-${lastDayOf(before)}T23:30:00+08:00`), // previous month in Shanghai (same UTC day as the next)
       ev(sa, 'pa-m1', 1_500_000, 250_000, `${month}-01T00:30:00+08:00`), // still the previous UTC day, but this month here
       ev(sa, 'pa-m1', 333_333, 1, `${month}-10T12:00:00+08:00`),
       ev(sa, 'pa-m1', 2_000_001, 999_999, `${month}-15T00:00:00+08:00`), // exactly at the new rate's effectiveFrom

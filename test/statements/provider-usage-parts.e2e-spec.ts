@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import { periodIn } from '../support/calendar';
+import { lastDayOf, periodIn, shiftPeriod } from '../support/calendar';
 import { createAccount, createPlan, subscribe } from '../support/fixtures';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { EventInput, drainUsageQueue } from '../support/usage';
@@ -9,15 +9,6 @@ import { Verifier } from '../../src/verification/verifier.service';
 import { ProviderUsageParts1764500200000 } from '../../migrations/1764500200000-provider-usage-parts';
 
 const TZ = 'Asia/Shanghai';
-const shift = (period: string, months: number) => {
-  const [y, m] = period.split('-').map(Number);
-  const i = y * 12 + (m - 1) + months;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-};
-const lastDay = (period: string) => {
-  const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-};
 /** roundHalfUp(tokens × pricePerMillion / 1e6) in exact integers. */
 const priced = (tokens: bigint, price: bigint) => (tokens * price * 2n + 1_000_000n) / 2_000_000n;
 
@@ -40,8 +31,8 @@ describe('provider statements from usage parts', () => {
   let t: TestApp;
   let gateway: string;
   const current = periodIn(new Date(), TZ);
-  const month = shift(current, -1);
-  const before = shift(current, -2);
+  const month = shiftPeriod(current, -1);
+  const before = shiftPeriod(current, -2);
   let n = 0;
   const ev = (model: string, inputTokens: number, outputTokens: number, occurredAt: string, subscriberId = '8613800000001'): EventInput => ({
     eventId: `pp-${process.pid}-${++n}`,
@@ -116,7 +107,7 @@ describe('provider statements from usage parts', () => {
   // The month before ends at 23:59:59.999 local time (15:59:59.999Z); the month starts at 00:30
   // local time on the 1st, which is still the previous day in UTC.
   const a = ev('qa-m1', 1_000_000, 100_000, `${month}-01T00:30:00+08:00`);
-  const b = ev('qa-m1', 500_001, 3, `${before}-${lastDay(before)}T23:59:59.999+08:00`);
+  const b = ev('qa-m1', 500_001, 3, `${before}-${lastDayOf(before)}T23:59:59.999+08:00`);
   const c = ev('qa-m1', 2_000_000, 999_999, `${month}-15T00:00:00+08:00`); // the second rate version starts exactly here
   const d1 = ev('qa-m2', 2_500, 2_500, `${month}-03T09:00:00+08:00`);
   const d2 = ev('qa-m2', 2_500, 0, `${month}-04T09:00:00+08:00`);
@@ -185,7 +176,7 @@ describe('provider statements from usage parts', () => {
     // more batches: several parts per key (the per-version rounding now sees larger sums)
     await send([ev('qa-m1', 1_500, 500, `${month}-10T12:00:00+08:00`), ev('qa-m2', 1, 1, `${month}-05T00:00:00+08:00`)]);
     await send([ev('qa-m1', 7, 7, `${month}-16T12:00:00+08:00`), ev('qa-m2', 2, 2, `${month}-06T00:00:00+08:00`)]);
-    await send([ev('qa-m1', 1, 1, `${before}-${lastDay(before)}T12:00:00+08:00`)]);
+    await send([ev('qa-m1', 1, 1, `${before}-${lastDayOf(before)}T12:00:00+08:00`)]);
     const beforeCompaction = { month: await statement(month), before: await statement(before) };
     // month, by hand: qa-m1 v1 in 1,001,500 × 333 / 1e6 = 333.4995 → 333, out 100,500 × 777 / 1e6 = 78.0885 → 78;
     //   v2 in 2,000,007 × 500 / 1e6 = 1000.0035 → 1000, out 1,000,006 × 1001 / 1e6 = 1001.006006 → 1001; = 2412

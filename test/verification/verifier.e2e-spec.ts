@@ -5,6 +5,7 @@ import { periodOf } from '../../src/billing-rules';
 import { Verifier } from '../../src/verification/verifier.service';
 import { Difference, VerificationReport } from '../../src/verification/verification-report';
 import { startSettlementApp } from '../settlement/support';
+import { shanghaiPeriodEnd } from '../support/calendar';
 import { bearer, TestApp } from '../support/test-app';
 import { Month, runMonth, tax } from './month-scenario';
 
@@ -257,7 +258,7 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
            WHERE s.account_id = $1 AND c.period = $2)) AS at`,
       [month.ids.accountB, month.lastPeriod],
     );
-    const latest = new Date(Math.max(truth.at.getTime(), monthEnd(month.lastPeriod).getTime())).toISOString();
+    const latest = new Date(Math.max(truth.at.getTime(), shanghaiPeriodEnd(month.lastPeriod).getTime())).toISOString();
     const stale = await tampered(
       `UPDATE invoice_changes SET at = at - interval '1 hour' WHERE invoice_id = $1 AND at = $2`,
       `UPDATE invoice_changes SET at = at + interval '1 hour' WHERE invoice_id = $1 AND at = $2::timestamptz - interval '1 hour'`,
@@ -272,7 +273,7 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
       `UPDATE invoices SET period_end_at = period_end_at - interval '1 day' WHERE id = $1`,
       [invoice.id],
     );
-    const end = monthEnd(month.lastPeriod);
+    const end = shanghaiPeriodEnd(month.lastPeriod);
     expect(only(moved, 'invoice')).toEqual([
       {
         kind: 'invoice',
@@ -386,9 +387,3 @@ describe('verifier: every derived figure recomputed from its source (SPEC §15)'
     }
   }, 120_000);
 });
-
-/** The end of a billing period in Asia/Shanghai (UTC+8, no daylight saving): the next month's first midnight there. */
-function monthEnd(period: string): Date {
-  const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 1) - 8 * 3_600_000);
-}
