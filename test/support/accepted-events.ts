@@ -1,6 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Verifier } from '../../src/verification/verifier.service';
+import type { IngestLoad } from './ingest-load';
+import { TestApp } from './test-app';
+import { drainUsageQueue } from './usage';
 
 /**
  * §6/§15's promise, checked after a fault: every event that was answered 202 is in the usage
@@ -45,4 +48,22 @@ export async function expectBucketsMatchLedger(db: DataSource): Promise<void> {
 export async function expectVerifierFindsNothing(app: INestApplicationContext): Promise<void> {
   const report = await app.get(Verifier).run();
   expect({ totalDifferences: report.summary.totalDifferences, differences: report.differences }).toEqual({ totalDifferences: 0, differences: [] });
+}
+
+/**
+ * The end of every fault test that pushes an IngestLoad through a fault: once the queue is drained,
+ * all `batches × eventsPerBatch` events were accepted, each recorded exactly once, the buckets and
+ * every derived figure agree with the ledger, and the ledger holds exactly the credits of the
+ * events sent (weights 1/1: credits = tokens; event i of a batch has 1 + i % 9 input and i % 5
+ * output tokens, as IngestLoad.add generates them).
+ */
+export async function expectLoadRecordedExactly(t: TestApp, load: IngestLoad, batches: number, eventsPerBatch: number): Promise<void> {
+  await drainUsageQueue(t, 60_000);
+  expect(load.accepted.size).toBe(batches * eventsPerBatch);
+  await expectEveryAcceptedEventRecordedOnce(t.db, load.accepted, load.sent);
+  await expectBucketsMatchLedger(t.db);
+  await expectVerifierFindsNothing(t.app);
+  const perBatch = Array.from({ length: eventsPerBatch }, (_, i) => 1 + (i % 9) + (i % 5)).reduce((a, b) => a + b, 0);
+  const [{ credits }] = await t.db.query('SELECT sum(credits)::int AS credits FROM usage_ledger');
+  expect(credits).toBe(batches * perBatch);
 }
