@@ -50,10 +50,10 @@ export class MaintenanceProcessor extends ConfiguredWorkerHost {
     ];
   }
 
-  async process(job: Job): Promise<{ purged: number } | { monthsAhead: number } | { invoices: number; pruned: number } | CompactionResult> {
+  async process(job: Job): Promise<{ purged: number } | { monthsAhead: number } | { scanned: number; pruned: number } | CompactionResult> {
     if (job.name === PRUNE_INVOICE_CHANGES) {
-      const { invoices, pruned } = await this.invoiceChanges.prune();
-      return { invoices, pruned };
+      const { scanned, pruned } = await this.invoiceChanges.prune();
+      return { scanned, pruned };
     }
     if (job.name === COMPACT_PROVIDER_USAGE) {
       // Each statement is its own transaction; a job killed midway leaves whole keys folded or not.
